@@ -1,0 +1,73 @@
+/**
+ * Identifier systems, profile, extension and code system URLs of GP Connect 1.x (STU3), spelled as
+ * the official profiles in assets/stu3 bind them (foundations.md §1).
+ */
+
+export const IDENTIFIER_SYSTEMS = {
+  nhsNumber: 'https://fhir.nhs.uk/Id/nhs-number',
+  odsOrganisationCode: 'https://fhir.nhs.uk/Id/ods-organization-code',
+  /** The RC5 spelling; still accepted in the JWT requesting_organization (suite: backward compatibility). */
+  odsOrganisationCodeLegacy: 'http://fhir.nhs.net/Id/ods-organization-code',
+  odsSiteCode: 'https://fhir.nhs.uk/Id/ods-site-code',
+  sdsUserId: 'https://fhir.nhs.uk/Id/sds-user-id',
+  sdsRoleProfileId: 'https://fhir.nhs.uk/Id/sds-role-profile-id',
+} as const;
+
+const SD = 'https://fhir.nhs.uk/STU3/StructureDefinition/';
+const CS = 'https://fhir.nhs.uk/STU3/CodeSystem/';
+
+export const PROFILES = {
+  patient: `${SD}CareConnect-GPC-Patient-1`,
+  practitioner: `${SD}CareConnect-GPC-Practitioner-1`,
+  practitionerRole: `${SD}CareConnect-GPC-PractitionerRole-1`,
+  organization: `${SD}CareConnect-GPC-Organization-1`,
+  location: `${SD}CareConnect-GPC-Location-1`,
+  operationOutcome: `${SD}GPConnect-OperationOutcome-1`,
+  searchsetBundle: `${SD}GPConnect-Searchset-Bundle-1`,
+  appointment: `${SD}GPConnect-Appointment-1`,
+  schedule: `${SD}GPConnect-Schedule-1`,
+  slot: `${SD}GPConnect-Slot-1`,
+  allergyIntolerance: `${SD}CareConnect-GPC-AllergyIntolerance-1`,
+  medication: `${SD}CareConnect-GPC-Medication-1`,
+  medicationStatement: `${SD}CareConnect-GPC-MedicationStatement-1`,
+  medicationRequest: `${SD}CareConnect-GPC-MedicationRequest-1`,
+  list: `${SD}CareConnect-GPC-List-1`,
+  structuredRecordBundle: `${SD}GPConnect-StructuredRecord-Bundle-1`,
+  immunization: `${SD}CareConnect-GPC-Immunization-1`,
+  problemHeader: `${SD}CareConnect-GPC-ProblemHeader-Condition-1`,
+  encounter: `${SD}CareConnect-GPC-Encounter-1`,
+  observation: `${SD}CareConnect-GPC-Observation-1`,
+  diagnosticReport: `${SD}CareConnect-GPC-DiagnosticReport-1`,
+  specimen: `${SD}CareConnect-GPC-Specimen-1`,
+  procedureRequest: `${SD}CareConnect-GPC-ProcedureRequest-1`,
+  referralRequest: `${SD}CareConnect-GPC-ReferralRequest-1`,
+  documentReference: `${SD}CareConnect-GPC-DocumentReference-1`,
+} as const;
+
+export const EXTENSIONS = {
+  registrationDetails: `${SD}Extension-CareConnect-GPC-RegistrationDetails-1`,
+  nhsCommunication: `${SD}Extension-CareConnect-GPC-NHSCommunication-1`,
+  nhsNumberVerificationStatus: `${SD}Extension-CareConnect-GPC-NHSNumberVerificationStatus-1`,
+} as const;
+
+export const CODE_SYSTEMS = {
+  nhsNumberVerificationStatus: `${CS}CareConnect-NHSNumberVerificationStatus-1`,
+  registrationType: `${CS}CareConnect-RegistrationType-1`,
+  humanLanguage: `${CS}CareConnect-HumanLanguage-1`,
+  sdsJobRoleName: `${CS}CareConnect-SDSJobRoleName-1`,
+} as const;
+
+export const OPERATION_DEFINITIONS = {
+  registerPatient: 'https://fhir.nhs.uk/STU3/OperationDefinition/GPConnect-RegisterPatient-Operation-1',
+  getStructuredRecord: 'https://fhir.nhs.uk/STU3/OperationDefinition/GPConnect-GetStructuredRecord-Operation-1',
+  migrateStructuredRecord:
+    'https://fhir.nhs.uk/STU3/OperationDefinition/GPConnect-MigrateStructuredRecord-Operation-1',
+} as const;
+
+/** FHIR MIME types of GP Connect 1.x and 0.7.x (general.md §4, access-record-html.md §8). */
+export const MEDIA_TYPES = {
+  fhirJson: 'application/fhir+json',
+  fhirXml: 'application/fhir+xml',
+  dstu2Json: 'application/json+fhir',
+  dstu2Xml: 'application/xml+fhir',
+} as const;
