@@ -1,0 +1,12 @@
+export { openStore, migrateToLatest, dumpPgliteStore } from './open-store.ts';
+export type { Store, StoreConfig } from './open-store.ts';
+export type * from './schema.ts';
+export { PRACTICE_RESOURCE_TABLES } from './schema.ts';
+export * from './repositories/practices.ts';
+export * from './repositories/resources.ts';
+export * from './repositories/patients.ts';
+export * from './repositories/pds.ts';
+export * from './repositories/audit.ts';
+export * from './repositories/fixtures.ts';
+export { sql } from 'kysely';
+export type { Kysely, Transaction } from 'kysely';

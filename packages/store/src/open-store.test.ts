@@ -1,0 +1,89 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { sql } from 'kysely';
+import { testStoreBackends } from './testing.ts';
+import { insertPractice, findPractice, setPracticeCapabilities } from './repositories/practices.ts';
+import { insertAuditEvents, queryAuditEvents } from './repositories/audit.ts';
+import { findPdsPerson, replaceFixturePdsPeople } from './repositories/pds.ts';
+
+for (const backend of testStoreBackends()) {
+  describe(`store on ${backend.name}`, () => {
+    test('migrations create the schema and types come back the same on both drivers', async () => {
+      const store = await backend.open();
+      try {
+        await insertPractice(store.db, { odsCode: 'A1', name: 'Practice', asid: '1', capabilities: ['foundations'], organisationId: '1' });
+        const practice = await findPractice(store.db, 'A1');
+        assert.deepEqual(practice?.capabilities, ['foundations']);
+        assert.ok(practice?.created_at instanceof Date);
+        const row = await sql<{ n: number; d: string }>`select 9007199254740::int8 as n, date '2020-02-29' as d`.execute(store.db);
+        assert.deepEqual(row.rows[0], { n: 9007199254740, d: '2020-02-29' });
+        assert.equal(await setPracticeCapabilities(store.db, 'A1', []), true);
+        assert.equal(await setPracticeCapabilities(store.db, 'NOPE', []), false);
+      } finally {
+        await store.close();
+      }
+    });
+
+    test('audit events are written in one batch and read back newest first', async () => {
+      const store = await backend.open();
+      try {
+        const base = { method: 'GET', path: '/x', outcome_code: 'OK', http_status: 200, duration_ms: 1.5 };
+        await insertAuditEvents(store.db, [
+          { ...base, occurred_at: new Date('2026-01-01T00:00:00Z'), trace_id: 'a' },
+          { ...base, occurred_at: new Date('2026-01-01T00:00:01Z'), trace_id: 'b', outcome_code: 'BAD_REQUEST', http_status: 400 },
+        ]);
+        const all = await queryAuditEvents(store.db);
+        assert.deepEqual(all.map((e) => e.trace_id), ['b', 'a']);
+        assert.ok(all[0]!.seq > all[1]!.seq);
+        assert.deepEqual((await queryAuditEvents(store.db, { outcomeCode: 'BAD_REQUEST' })).map((e) => e.trace_id), ['b']);
+      } finally {
+        await store.close();
+      }
+    });
+
+    test('a transaction that fails leaves nothing behind, and concurrent transactions and queries all complete', async () => {
+      const store = await backend.open();
+      try {
+        await insertPractice(store.db, { odsCode: 'A1', name: 'P', asid: '1', capabilities: [], organisationId: '1' });
+        await assert.rejects(
+          store.db.transaction().execute(async (trx) => {
+            await insertPractice(trx, { odsCode: 'A2', name: 'P', asid: '2', capabilities: [], organisationId: '1' });
+            await insertPractice(trx, { odsCode: 'A3', name: 'P', asid: '1', capabilities: [], organisationId: '1' });
+          }),
+        );
+        assert.equal(await findPractice(store.db, 'A2'), undefined);
+        // Transactions and plain queries issued together all complete; none sees another's partial work.
+        await Promise.all(
+          Array.from({ length: 10 }, (_, i) => [
+            store.db.transaction().execute(async (trx) => {
+              await insertPractice(trx, { odsCode: `B${i}`, name: 'P', asid: `b${i}`, capabilities: [], organisationId: '1' });
+              assert.ok(await findPractice(trx, `B${i}`));
+            }),
+            findPractice(store.db, 'A1').then((found) => assert.equal(found?.ods_code, 'A1')),
+          ]).flat(),
+        );
+        const count = await store.db.selectFrom('practice').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+        assert.equal(Number(count.n), 11);
+      } finally {
+        await store.close();
+      }
+    });
+
+    test('reloading fixture PDS records restores them exactly', async () => {
+      const store = await backend.open();
+      try {
+        const person = {
+          nhsNumber: '9690937278',
+          demographics: { name: { family: 'SAMUAL', given: ['Lucien'] }, gender: 'male' as const, birthDate: '1938-12-11' },
+          gpOds: 'B82617', sensitive: false, deceasedAt: null, supersededBy: null, invalidated: false,
+        };
+        await replaceFixturePdsPeople(store.db, 'f', [person]);
+        await replaceFixturePdsPeople(store.db, 'f', [{ ...person, gpOds: 'X' }]);
+        await replaceFixturePdsPeople(store.db, 'f', [person]);
+        assert.deepEqual(await findPdsPerson(store.db, '9690937278'), { ...person, version: 1 });
+      } finally {
+        await store.close();
+      }
+    });
+  });
+}

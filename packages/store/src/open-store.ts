@@ -1,0 +1,85 @@
+import { mkdirSync } from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely, Migrator, PostgresDialect, type MigrationProvider } from 'kysely';
+import pg from 'pg';
+import { MIGRATIONS } from './migrations/index.ts';
+import { PgliteDialect } from './pglite-dialect.ts';
+import type { Database } from './schema.ts';
+
+export interface StoreConfig {
+  /** A PostgreSQL connection string. When absent the embedded PGlite store is used. */
+  databaseUrl?: string | undefined;
+  /** Directory of the embedded store's files; absent means in memory (tests). */
+  dataDir?: string | undefined;
+  /** Connections in the PostgreSQL pool. */
+  poolSize?: number;
+  /** Start the embedded store from a dump of another (see `dumpPgliteStore`); tests use it to skip initdb. */
+  pgliteImage?: Blob | File | undefined;
+}
+
+export interface Store {
+  readonly db: Kysely<Database>;
+  readonly kind: 'postgres' | 'pglite';
+  close(): Promise<void>;
+  /** The embedded database itself, when this is a PGlite store. */
+  readonly pglite?: PGlite;
+}
+
+const INT8 = 20;
+const DATE = 1082;
+
+/**
+ * Both drivers return the same JavaScript values: int8 as number (sequence numbers stay well below
+ * 2^53) and SQL dates as ISO strings (a Date would shift them by the local time zone).
+ */
+const parseInt8 = (value: string) => Number(value);
+const keepText = (value: string) => value;
+
+/** Opens the store selected by `config` and brings its schema up to date. */
+export async function openStore(config: StoreConfig = {}): Promise<Store> {
+  const store = config.databaseUrl ? openPostgres(config.databaseUrl, config.poolSize ?? 10) : await openPglite(config.dataDir, config.pgliteImage);
+  try {
+    await migrateToLatest(store.db);
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  return store;
+}
+
+function openPostgres(connectionString: string, max: number): Store {
+  const pool = new pg.Pool({
+    connectionString,
+    max,
+    types: {
+      getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+        oid === INT8 ? parseInt8 : oid === DATE ? keepText : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+    },
+  });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return { db, kind: 'postgres', close: () => db.destroy() };
+}
+
+async function openPglite(dataDir: string | undefined, image: Blob | File | undefined): Promise<Store> {
+  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  const pglite = await PGlite.create({
+    ...(dataDir ? { dataDir } : {}),
+    ...(image ? { loadDataDir: image } : {}),
+    parsers: { [INT8]: parseInt8, [DATE]: keepText },
+  });
+  const db = new Kysely<Database>({ dialect: new PgliteDialect(pglite) });
+  return { db, kind: 'pglite', pglite, close: () => db.destroy() };
+}
+
+/** A snapshot of an embedded store that `openStore({ pgliteImage })` can start from. */
+export async function dumpPgliteStore(store: Store): Promise<Blob | File> {
+  if (!store.pglite) throw new Error('only an embedded store can be dumped');
+  return store.pglite.dumpDataDir('none');
+}
+
+const migrationProvider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
+
+export async function migrateToLatest(db: Kysely<Database>): Promise<void> {
+  const { error } = await new Migrator({ db, provider: migrationProvider }).migrateToLatest();
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+}

@@ -1,0 +1,81 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { Database, PdsPersonTable } from '../schema.ts';
+
+/** Demographics held for a person on (simulated) PDS; stored as JSON text in pds_person.demographics. */
+export interface PdsDemographics {
+  name: { family: string; given: string[]; prefix?: string[] };
+  gender: 'male' | 'female' | 'other' | 'unknown';
+  birthDate: string;
+  address?: { line: string[]; city?: string; district?: string; postalCode?: string };
+  telecom?: { system: 'phone' | 'email'; value: string; use?: string }[];
+  multipleBirth?: boolean;
+}
+
+export type PdsPersonRow = Selectable<PdsPersonTable>;
+
+export interface PdsPerson {
+  nhsNumber: string;
+  demographics: PdsDemographics;
+  gpOds: string | null;
+  sensitive: boolean;
+  deceasedAt: string | null;
+  supersededBy: string | null;
+  invalidated: boolean;
+  version: number;
+}
+
+function toPerson(row: PdsPersonRow): PdsPerson {
+  return {
+    nhsNumber: row.nhs_number,
+    demographics: JSON.parse(row.demographics) as PdsDemographics,
+    gpOds: row.gp_ods,
+    sensitive: row.sensitive,
+    deceasedAt: row.deceased_at,
+    supersededBy: row.superseded_by,
+    invalidated: row.invalidated,
+    version: row.version,
+  };
+}
+
+export async function findPdsPerson(db: Kysely<Database>, nhsNumber: string): Promise<PdsPerson | undefined> {
+  const row = await db.selectFrom('pds_person').selectAll().where('nhs_number', '=', nhsNumber).executeTakeFirst();
+  return row && toPerson(row);
+}
+
+/**
+ * Replaces the PDS records a fixture set owns with `people`, exactly (version 1), so that reloading
+ * a fixture restores PDS to its starting state. A number owned elsewhere is taken over.
+ */
+export async function replaceFixturePdsPeople(db: Kysely<Database>, fixture: string, people: Omit<PdsPerson, 'version'>[]): Promise<void> {
+  await db.deleteFrom('pds_person').where('fixture', '=', fixture).execute();
+  const chunkSize = 200;
+  for (let i = 0; i < people.length; i += chunkSize) {
+    const rows = people.slice(i, i + chunkSize).map((p) => ({
+      nhs_number: p.nhsNumber,
+      demographics: JSON.stringify(p.demographics),
+      gp_ods: p.gpOds,
+      sensitive: p.sensitive,
+      deceased_at: p.deceasedAt,
+      superseded_by: p.supersededBy,
+      invalidated: p.invalidated,
+      version: 1,
+      fixture,
+    }));
+    await db
+      .insertInto('pds_person')
+      .values(rows)
+      .onConflict((oc) =>
+        oc.column('nhs_number').doUpdateSet((eb) => ({
+          demographics: eb.ref('excluded.demographics'),
+          gp_ods: eb.ref('excluded.gp_ods'),
+          sensitive: eb.ref('excluded.sensitive'),
+          deceased_at: eb.ref('excluded.deceased_at'),
+          superseded_by: eb.ref('excluded.superseded_by'),
+          invalidated: eb.ref('excluded.invalidated'),
+          fixture: eb.ref('excluded.fixture'),
+          version: eb.ref('excluded.version'),
+        })),
+      )
+      .execute();
+  }
+}

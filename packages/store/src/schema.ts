@@ -1,0 +1,166 @@
+import type { ColumnType, Generated } from 'kysely';
+
+/**
+ * Table types of the GP record store (see migrations/ for the SQL). Served FHIR resources are kept
+ * as JSON text in `resource`, rendered when written, so reads stream them without re-parsing; the
+ * other columns are what queries and business rules need.
+ */
+
+/** Columns shared by every table holding a served FHIR resource of one practice. */
+export interface ResourceColumns {
+  /** The practice (tenant) the row belongs to; every query filters on it. */
+  practice_ods: string;
+  /** FHIR logical id, unique within the practice. */
+  id: string;
+  /** meta.versionId; increases on every change (ETag `W/"<version>"`). */
+  version: number;
+  /** The resource as served: FHIR JSON text with id and meta already in place. */
+  resource: string;
+  last_updated: ColumnType<Date, Date | string, Date | string>;
+  /** Name of the fixture set that created the row; null for rows created through the API. */
+  fixture: string | null;
+}
+
+export interface PracticeTable {
+  ods_code: string;
+  name: string;
+  /** The practice's ASID: requests must carry it in Ssp-To. */
+  asid: string;
+  /** Capabilities switched on (see Capability in @gpconnect/fhir). */
+  capabilities: string[];
+  /** Logical id of the practice's own Organization resource. */
+  organisation_id: string;
+  created_at: Generated<Date>;
+}
+
+export interface OrganisationTable extends ResourceColumns {
+  ods_code: string | null;
+}
+
+export interface LocationTable extends ResourceColumns {
+  ods_site_code: string | null;
+  organisation_id: string;
+}
+
+export interface PractitionerTable extends ResourceColumns {
+  sds_user_id: string | null;
+}
+
+export interface PractitionerRoleTable extends ResourceColumns {
+  practitioner_id: string;
+  organisation_id: string;
+}
+
+export type RegistrationStatus = 'active' | 'inactive';
+
+export interface PatientTable extends ResourceColumns {
+  nhs_number: string;
+  registration_status: RegistrationStatus;
+  /** CareConnect-RegistrationType-1 code: R, E, IN, T, P, O, S. */
+  registration_type: string;
+  /** ISO date or dateTime. */
+  registration_start: string | null;
+  registration_end: string | null;
+  /** CareConnect-NHSNumberVerificationStatus-1 code; only 01 (verified) is served. */
+  nhs_number_verification: string;
+  /** Restricted (S-flag) on PDS and locally: never disclosed. */
+  sensitive: boolean;
+  /** FHIR date or dateTime of death; null while alive. */
+  deceased_at: string | null;
+  /** Patient has dissented from sharing their record (not applied to Foundations or Appointments). */
+  dissent: boolean;
+  /** GP2GP transfer into this practice not complete. */
+  record_in_transit: boolean;
+  usual_gp_id: string | null;
+  preferred_branch_id: string | null;
+}
+
+/**
+ * The Spine's Personal Demographics Service as this deployment simulates it: national, not per
+ * practice. The provider traces against it; the PDS simulator serves it.
+ */
+export interface PdsPersonTable {
+  nhs_number: string;
+  /** Demographics as JSON text: see PdsDemographics in repositories/pds.ts. */
+  demographics: string;
+  /** ODS code of the registered GP practice. */
+  gp_ods: string | null;
+  sensitive: boolean;
+  deceased_at: string | null;
+  /** The NHS number that replaced this one (merged/superseded record). */
+  superseded_by: string | null;
+  invalidated: boolean;
+  version: number;
+  fixture: string | null;
+}
+
+/** Clinical record items of every area (filled by the structured record issue). */
+export interface ClinicalItemTable extends ResourceColumns {
+  patient_id: string;
+  resource_type: string;
+  /** Clinical area: allergies, medications, problems, consultations, immunisations... */
+  area: string;
+  /** The date the area's date filters apply to; null when the item has none. */
+  effective_at: ColumnType<Date | null, Date | string | null, Date | string | null>;
+  confidential: boolean;
+  status: string | null;
+}
+
+export interface AuditEventTable {
+  /** Monotonic sequence number (general.md §12). */
+  seq: Generated<number>;
+  occurred_at: ColumnType<Date, Date | string, never>;
+  practice_ods: string | null;
+  trace_id: string | null;
+  from_asid: string | null;
+  to_asid: string | null;
+  interaction_id: string | null;
+  /** Our name of the interaction, when the request matched one. */
+  interaction: string | null;
+  method: string;
+  /** Request path without its query string. */
+  path: string;
+  requesting_org_ods: string | null;
+  requesting_org_name: string | null;
+  practitioner_id: string | null;
+  practitioner_name: string | null;
+  sds_user_id: string | null;
+  role_profile_id: string | null;
+  requesting_device: string | null;
+  patient_nhs_number: string | null;
+  /** `OK` on success, otherwise the Spine error code returned. */
+  outcome_code: string;
+  http_status: number;
+  duration_ms: number;
+}
+
+export interface FixtureLoadTable {
+  practice_ods: string;
+  fixture: string;
+  /** The day relative dates were computed from (ISO date). */
+  loaded_on: string;
+  loaded_at: ColumnType<Date, Date | string, Date | string>;
+}
+
+export interface Database {
+  practice: PracticeTable;
+  organisation: OrganisationTable;
+  location: LocationTable;
+  practitioner: PractitionerTable;
+  practitioner_role: PractitionerRoleTable;
+  patient: PatientTable;
+  pds_person: PdsPersonTable;
+  clinical_item: ClinicalItemTable;
+  audit_event: AuditEventTable;
+  fixture_load: FixtureLoadTable;
+}
+
+/** Tables holding one practice's resources, in the order a reset may delete them. */
+export const PRACTICE_RESOURCE_TABLES = [
+  'clinical_item',
+  'patient',
+  'practitioner_role',
+  'practitioner',
+  'location',
+  'organisation',
+] as const satisfies readonly (keyof Database)[];

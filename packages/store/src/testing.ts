@@ -1,0 +1,63 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { dumpPgliteStore, openStore, type Store } from './open-store.ts';
+
+/**
+ * The stores database suites run against: always the embedded PGlite store, and PostgreSQL as well
+ * when GPC_TEST_POSTGRES_URL names a server (CI sets it). Each `open()` gives a fresh, empty,
+ * migrated database of its own, dropped again on close, so suites can run in parallel.
+ */
+export interface TestStoreBackend {
+  readonly name: 'pglite' | 'postgres';
+  open(): Promise<Store>;
+}
+
+export function testStoreBackends(): TestStoreBackend[] {
+  const backends: TestStoreBackend[] = [{ name: 'pglite', open: openPgliteFromTemplate }];
+  const serverUrl = process.env['GPC_TEST_POSTGRES_URL'];
+  if (serverUrl) backends.push({ name: 'postgres', open: () => openScratchPostgres(serverUrl) });
+  return backends;
+}
+
+async function withAdminClient<T>(serverUrl: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+async function openScratchPostgres(serverUrl: string): Promise<Store> {
+  const name = `gpc_test_${randomBytes(6).toString('hex')}`;
+  await withAdminClient(serverUrl, (c) => c.query(`create database ${name}`));
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  const store = await openStore({ databaseUrl: url.toString(), poolSize: 12 });
+  return {
+    db: store.db,
+    kind: store.kind,
+    close: async () => {
+      await store.close();
+      await withAdminClient(serverUrl, (c) => c.query(`drop database if exists ${name} with (force)`));
+    },
+  };
+}
+
+/**
+ * Creating a PGlite database runs initdb (seconds); restoring a dump of an already migrated one is
+ * several times faster, so each test process builds the template once and restores it per store.
+ */
+let pgliteTemplate: Promise<Blob | File> | undefined;
+
+async function openPgliteFromTemplate(): Promise<Store> {
+  pgliteTemplate ??= openStore().then(async (store) => {
+    try {
+      return await dumpPgliteStore(store);
+    } finally {
+      await store.close();
+    }
+  });
+  return openStore({ pgliteImage: await pgliteTemplate });
+}
