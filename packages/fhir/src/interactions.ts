@@ -122,10 +122,17 @@ export const INTERACTIONS: readonly InteractionDefinition[] = [
 const byName = new Map(INTERACTIONS.map((i) => [i.name, i]));
 const byId = new Map<string, InteractionDefinition>();
 for (const i of INTERACTIONS) byId.set(i.interactionId, i);
-// The 1.x suite sends the HTML interaction IDs with a "-1" suffix; both spellings are accepted.
+// The 1.x suite sends the HTML interaction IDs with a "-1" suffix; both spellings are accepted. The
+// suffixed metadata ID is also the Foundations one, which keeps it: use `acceptsInteractionId` to
+// match a header against the interactions of one URL.
 for (const name of ['htmlMetadata', 'getCareRecord'] as const) {
   const i = byName.get(name)!;
-  byId.set(`${i.interactionId}-1`, i);
+  if (!byId.has(`${i.interactionId}-1`)) byId.set(`${i.interactionId}-1`, i);
+}
+
+/** Whether an Ssp-InteractionID header value names `definition` (HTML IDs in either spelling). */
+export function acceptsInteractionId(definition: InteractionDefinition, interactionId: string): boolean {
+  return interactionId === definition.interactionId || (definition.serviceRoot === 'html' && interactionId === `${definition.interactionId}-1`);
 }
 
 export function interaction(name: InteractionName): InteractionDefinition {

@@ -1,0 +1,167 @@
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
+import compress from '@fastify/compress';
+import { buildOperationOutcome, GpConnectError, SPINE_ERRORS, type SpineErrorDefinition } from '@gpconnect/fhir';
+import type { Store } from '@gpconnect/store';
+import { resolveConfig, type ProviderConfig } from './config.ts';
+import type { HandlerTable, ProviderDeps } from './http/handler.ts';
+import { endpoints, serviceRootOfUrl } from './http/service-roots.ts';
+import { sendOperationOutcome } from './http/send.ts';
+import { AuditWriter } from './pipeline/audit-writer.ts';
+import { gpconnectRoute, MethodNotAllowed } from './pipeline/gpconnect-pipeline.ts';
+import { PracticeDirectory } from './pipeline/practice-directory.ts';
+import { readSspHeaders } from './pipeline/ssp-headers.ts';
+import { foundationsHandlers } from './foundations/index.ts';
+import { metadataHandlers } from './metadata/index.ts';
+
+export interface ProviderOptions {
+  store: Store;
+  /** Current time; injected so tests can fix it (JWT expiry, registration dates, audit times). */
+  clock?: () => Date;
+  /** Source of new logical ids. */
+  ids?: () => string;
+  /** A pino logger, `true` for the default one, `false` (default) for none. */
+  logger?: FastifyBaseLogger | boolean;
+  config?: Partial<ProviderConfig>;
+}
+
+export interface Provider extends FastifyInstance {
+  /** Practices served, cached briefly; invalidate after changing one in this process. */
+  practices: PracticeDirectory;
+}
+
+const HANDLERS: HandlerTable = { ...metadataHandlers, ...foundationsHandlers };
+
+/** Every method a FHIR client might send; each URL answers all of them so that a wrong one is 405, not 404. */
+const ALL_METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'HEAD'] as const;
+
+/** Request logs carry the path only: query strings hold NHS numbers, and process logs hold no patient data. */
+const requestSerializer = (request: FastifyRequest) => ({ method: request.method, path: request.url.split('?')[0] });
+
+function loggerOptions(logger: ProviderOptions['logger']) {
+  if (logger === undefined || logger === false) return { logger: false as const };
+  if (logger === true) return { logger: { serializers: { req: requestSerializer } } };
+  return { loggerInstance: logger };
+}
+
+/** Maps what escapes the pipeline to the catalogue: our errors as they are, fastify's by status, the rest 500. */
+function classify(error: unknown): { definition: SpineErrorDefinition; diagnostics: string | undefined; unexpected: boolean } {
+  if (error instanceof GpConnectError) return { definition: error.definition, diagnostics: error.diagnostics, unexpected: false };
+  const status = (error as FastifyError).statusCode;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    // fastify's own request errors (malformed URL, body too large...): the request is at fault.
+    return { definition: SPINE_ERRORS.BAD_REQUEST, diagnostics: (error as Error).message, unexpected: false };
+  }
+  return { definition: SPINE_ERRORS.INTERNAL_SERVER_ERROR, diagnostics: 'An unexpected error occurred; it has been logged', unexpected: true };
+}
+
+/**
+ * Builds the provider: a fastify app serving every service root of every practice in the store. It
+ * does not listen; the caller does (`app.listen`), or tests `inject()`. Closing the app waits for the
+ * audit trail to be written.
+ */
+export async function buildProvider(options: ProviderOptions): Promise<Provider> {
+  const config = resolveConfig(options.config);
+  const deps: ProviderDeps = {
+    db: options.store.db,
+    clock: options.clock ?? (() => new Date()),
+    ids: options.ids ?? randomUUID,
+    config,
+  };
+  const app = Fastify({
+    ...loggerOptions(options.logger),
+    bodyLimit: config.bodyLimit,
+    exposeHeadRoutes: false,
+    // Logical ids are at most 64 characters, but an over-long one must reach the handler to be a FHIR 404.
+    routerOptions: { maxParamLength: 1000 },
+    return503OnClosing: false,
+  }) as unknown as Provider;
+  const practices = new PracticeDirectory(deps.db, config.practiceCacheTtlMs);
+  app.decorate('practices', practices);
+  const audit = new AuditWriter(deps.db);
+
+  app.decorateRequest('gpc', null as never);
+  app.addHook('onRequest', async (request) => {
+    request.gpc = { startedAt: process.hrtime.bigint(), traceId: null, fromAsid: null, toAsid: null, interactionId: null, format: 'json' };
+    readSspHeaders(request.headers, request.gpc);
+  });
+
+  // Every response, errors included, is uncacheable (general.md §5) and is audited before it leaves
+  // (general.md §12). This hook is added before compression so that a failed audit write can still
+  // replace the body before it is encoded.
+  app.addHook('onSend', async (request, reply, payload) => {
+    reply.header('cache-control', 'no-store');
+    reply.header('x-content-type-options', 'nosniff');
+    const context = request.gpc;
+    const requester = context.requester;
+    try {
+      await audit.write({
+        occurred_at: deps.clock(),
+        practice_ods: context.practice?.ods_code ?? null,
+        trace_id: context.traceId,
+        from_asid: context.fromAsid,
+        to_asid: context.toAsid,
+        interaction_id: context.interactionId,
+        interaction: context.interaction?.name ?? null,
+        method: request.method,
+        path: request.url.split('?')[0]!.slice(0, 2000),
+        requesting_org_ods: requester?.organisationOds ?? null,
+        requesting_org_name: requester?.organisationName ?? null,
+        practitioner_id: requester?.practitionerId ?? null,
+        practitioner_name: requester?.practitionerName ?? null,
+        sds_user_id: requester?.sdsUserId ?? null,
+        role_profile_id: requester?.roleProfileId ?? null,
+        requesting_device: requester?.device ?? null,
+        patient_nhs_number: context.patientNhsNumber ?? null,
+        outcome_code: context.outcomeCode ?? (reply.statusCode < 400 ? 'OK' : `HTTP_${reply.statusCode}`),
+        http_status: reply.statusCode,
+        duration_ms: Number(process.hrtime.bigint() - context.startedAt) / 1e6,
+      });
+      return payload;
+    } catch (error) {
+      // No audit record, no data: the response is replaced by an error (general.md §12: audit cannot be skipped).
+      request.log.error({ err: { type: (error as Error).name } }, 'audit write failed');
+      const definition = SPINE_ERRORS.INTERNAL_SERVER_ERROR;
+      reply.code(definition.httpStatus).removeHeader('etag').removeHeader('location');
+      return JSON.stringify(buildOperationOutcome(definition, 'The request could not be audited', context.serviceRoot === 'html' ? 'dstu2' : 'stu3'));
+    }
+  });
+
+  await app.register(compress, { global: true, encodings: ['gzip', 'deflate'] });
+
+  // Bodies are read as text and parsed by the pipeline, which knows which media types an interaction
+  // accepts and answers a malformed body with the spec's error rather than fastify's.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => done(null, body));
+
+  app.setErrorHandler((error, request, reply) => {
+    const serviceRoot = request.gpc?.serviceRoot ?? serviceRootOfUrl(request.url);
+    if (error instanceof MethodNotAllowed) {
+      reply.header('allow', error.allow.join(', '));
+      if (request.gpc) request.gpc.outcomeCode = SPINE_ERRORS.METHOD_NOT_ALLOWED.code;
+      return sendOperationOutcome(reply, serviceRoot, SPINE_ERRORS.METHOD_NOT_ALLOWED, `${request.method} is not allowed here; use ${error.allow.join(' or ')}`);
+    }
+    const { definition, diagnostics, unexpected } = classify(error);
+    if (unexpected) {
+      // The message may quote data (a database error can); log where it came from, not what it said.
+      request.log.error({ err: { type: (error as Error).name, code: (error as { code?: unknown }).code, stack: (error as Error).stack?.split('\n').slice(1).join('\n') } }, 'unexpected error');
+    }
+    if (request.gpc) request.gpc.outcomeCode = definition.code;
+    return sendOperationOutcome(reply, serviceRoot, definition, diagnostics);
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    const serviceRoot = serviceRootOfUrl(request.url);
+    request.gpc.outcomeCode = SPINE_ERRORS.NO_RECORD_FOUND.code;
+    return sendOperationOutcome(reply, serviceRoot, SPINE_ERRORS.NO_RECORD_FOUND, `No GP Connect resource at ${request.method} ${request.url.split('?')[0]}`);
+  });
+
+  for (const endpoint of endpoints()) {
+    app.route({ method: [...ALL_METHODS], url: endpoint.url, handler: gpconnectRoute(endpoint, practices, HANDLERS, deps) });
+  }
+
+  app.addHook('onClose', async () => {
+    await audit.flush();
+  });
+  return app;
+}

@@ -1,0 +1,87 @@
+import { CODE_SYSTEMS, EXTENSIONS, fail, IDENTIFIER_SYSTEMS, isValidNhsNumber } from '@gpconnect/fhir';
+import { findPatientById, findPatientByNhsNumber, findPdsPerson, updatePatient, type Kysely, type PatientRow } from '@gpconnect/store';
+import type { Database } from '@gpconnect/store';
+import type { Handler } from '../http/handler.ts';
+import { resourceResponse, searchsetResponse } from '../http/fhir-response.ts';
+import { demographicsMatch, pdsProblem, pdsTraceDemographics, type TraceDemographics } from './demographic-match.ts';
+import { isLogicalId, readSearchIdentifier } from './search-identifier.ts';
+
+/** Number present and verified (CareConnect-NHSNumberVerificationStatus-1). */
+const VERIFIED = '01';
+
+interface ServedPatient {
+  json: string;
+  version: number;
+}
+
+function storedDemographics(resource: Record<string, unknown>): TraceDemographics | undefined {
+  const names = (resource['name'] as { use?: string; family?: string; given?: string[] }[] | undefined) ?? [];
+  const official = names.find((n) => n.use === 'official') ?? names[0];
+  const birthDate = resource['birthDate'];
+  if (!official?.family || typeof birthDate !== 'string') return undefined;
+  return { family: official.family, given: official.given ?? [], birthDate };
+}
+
+/** Sets the NHS number verification status inside the stored Patient JSON. */
+function markVerified(resource: Record<string, unknown>, version: number, now: Date): string {
+  const identifiers = (resource['identifier'] as { system?: string; extension?: unknown[] }[] | undefined) ?? [];
+  for (const identifier of identifiers) {
+    if (identifier.system !== IDENTIFIER_SYSTEMS.nhsNumber) continue;
+    identifier.extension = [
+      {
+        url: EXTENSIONS.nhsNumberVerificationStatus,
+        valueCodeableConcept: { coding: [{ system: CODE_SYSTEMS.nhsNumberVerificationStatus, code: VERIFIED, display: 'Number present and verified' }] },
+      },
+    ];
+  }
+  resource['meta'] = { ...(resource['meta'] as object), versionId: String(version), lastUpdated: now.toISOString() };
+  return JSON.stringify(resource);
+}
+
+/**
+ * An active record whose NHS number was never verified is traced against PDS before it is disclosed
+ * (foundations.md §2.2); if the trace succeeds the record is marked verified, otherwise it stays hidden.
+ */
+async function verifyAgainstPds(db: Kysely<Database>, row: PatientRow, now: Date): Promise<ServedPatient | undefined> {
+  const person = await findPdsPerson(db, row.nhs_number);
+  if (pdsProblem(person) !== undefined) return undefined;
+  const resource = JSON.parse(row.resource) as Record<string, unknown>;
+  const local = storedDemographics(resource);
+  if (!local || !demographicsMatch(local, pdsTraceDemographics(person!))) return undefined;
+  const version = row.version + 1;
+  const json = markVerified(resource, version, now);
+  const updated = await updatePatient(db, row.practice_ods, row.id, row.version, { nhs_number_verification: VERIFIED, resource: json, last_updated: now });
+  // Another request verified it first: serve what is stored now.
+  if (!updated) {
+    const current = await findPatientById(db, row.practice_ods, row.id);
+    return current && current.nhs_number_verification === VERIFIED ? { json: current.resource, version: current.version } : undefined;
+  }
+  return { json, version };
+}
+
+/**
+ * The record as Foundations may disclose it, or undefined: only active, non-deceased, non-sensitive
+ * patients with a verified NHS number are served (general.md §13). Dissent does not apply here.
+ */
+async function servablePatient(db: Kysely<Database>, row: PatientRow | undefined, now: Date): Promise<ServedPatient | undefined> {
+  if (!row || row.registration_status !== 'active' || row.deceased_at !== null || row.sensitive) return undefined;
+  if (row.nhs_number_verification === VERIFIED) return { json: row.resource, version: row.version };
+  return verifyAgainstPds(db, row, now);
+}
+
+export const readPatient: Handler = async ({ practice, params, context }, { db, clock }) => {
+  const id = params['id'];
+  const row = isLogicalId(id) ? await findPatientById(db, practice.ods_code, id) : undefined;
+  if (row) context.patientNhsNumber = row.nhs_number;
+  const served = await servablePatient(db, row, clock());
+  if (!served) fail('PATIENT_NOT_FOUND', `No patient with id ${JSON.stringify(id)}`);
+  return resourceResponse(served.json, served.version);
+};
+
+export const searchPatients: Handler = async ({ practice, query, context }, { db, clock }) => {
+  const nhsNumber = readSearchIdentifier(query, IDENTIFIER_SYSTEMS.nhsNumber);
+  if (!isValidNhsNumber(nhsNumber)) fail('INVALID_NHS_NUMBER', 'identifier: not a valid NHS number');
+  context.patientNhsNumber = nhsNumber;
+  const served = await servablePatient(db, await findPatientByNhsNumber(db, practice.ods_code, nhsNumber), clock());
+  return searchsetResponse(served ? [served.json] : []);
+};

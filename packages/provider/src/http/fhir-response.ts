@@ -1,0 +1,32 @@
+import { PROFILES } from '@gpconnect/fhir';
+
+/**
+ * What a capability handler returns: a status, the body as FHIR JSON text, and the headers the
+ * response needs. Bodies are text because stored resources are served as stored, never parsed and
+ * re-serialised on the way out; the one place that turns this into bytes on the wire is http/send.ts
+ * (where the XML serialiser will plug in).
+ */
+export interface FhirResponse {
+  status: number;
+  /** The body as FHIR JSON text. */
+  json: string;
+  /** meta.versionId of a single returned resource: becomes `ETag: W/"<version>"`. */
+  version?: number;
+  /** Location of a created resource. */
+  location?: string;
+}
+
+/** A single stored resource, served as stored. */
+export function resourceResponse(resourceJson: string, version: number, status = 200): FhirResponse {
+  return { status, json: resourceJson, version };
+}
+
+/**
+ * A searchset Bundle (GPConnect-Searchset-Bundle-1) of stored resources, assembled from their JSON
+ * text. The profile forbids total, link and entry.fullUrl/search (general.md §14).
+ */
+export function searchsetResponse(resourceJsons: readonly string[]): FhirResponse {
+  const entries = resourceJsons.map((json) => `{"resource":${json}}`).join(',');
+  const head = `{"resourceType":"Bundle","meta":{"profile":[${JSON.stringify(PROFILES.searchsetBundle)}]},"type":"searchset"`;
+  return { status: 200, json: resourceJsons.length === 0 ? `${head}}` : `${head},"entry":[${entries}]}` };
+}

@@ -1,0 +1,37 @@
+import { INTERACTIONS, type FhirRelease, type InteractionDefinition, type ServiceRoot } from '@gpconnect/fhir';
+
+/** Where each service root lives below `/{ODS}` (general.md §1) and which FHIR release it speaks. */
+export const SERVICE_ROOTS: Record<ServiceRoot, { path: string; release: FhirRelease }> = {
+  foundations: { path: 'STU3/1/gpconnect', release: 'stu3' },
+  structured: { path: 'STU3/1/gpconnect/structured', release: 'stu3' },
+  documents: { path: 'STU3/1/gpconnect/documents', release: 'stu3' },
+  html: { path: 'DSTU2/1/gpconnect', release: 'dstu2' },
+};
+
+/** One URL the provider serves and every interaction reachable there, whatever the method. */
+export interface Endpoint {
+  serviceRoot: ServiceRoot;
+  /** fastify route pattern, `/:ods/...`. */
+  url: string;
+  interactions: InteractionDefinition[];
+}
+
+/** Groups the interaction catalogue by URL: interactions sharing a URL differ by method or Ssp-InteractionID. */
+export function endpoints(): Endpoint[] {
+  const byUrl = new Map<string, Endpoint>();
+  for (const interaction of INTERACTIONS) {
+    const url = `/:ods/${SERVICE_ROOTS[interaction.serviceRoot].path}/${interaction.path}`;
+    const endpoint = byUrl.get(url) ?? { serviceRoot: interaction.serviceRoot, url, interactions: [] };
+    endpoint.interactions.push(interaction);
+    byUrl.set(url, endpoint);
+  }
+  return [...byUrl.values()];
+}
+
+/** The service root a raw request URL falls under, if any (used for errors on unknown paths). */
+export function serviceRootOfUrl(url: string): ServiceRoot | undefined {
+  const path = url.split('?')[0]!;
+  const rest = path.split('/').slice(2).join('/');
+  const roots = (Object.keys(SERVICE_ROOTS) as ServiceRoot[]).sort((a, b) => SERVICE_ROOTS[b].path.length - SERVICE_ROOTS[a].path.length);
+  return roots.find((root) => rest === SERVICE_ROOTS[root].path || rest.startsWith(`${SERVICE_ROOTS[root].path}/`));
+}

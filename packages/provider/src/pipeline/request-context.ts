@@ -1,0 +1,45 @@
+import type { Capability, InteractionDefinition, ServiceRoot } from '@gpconnect/fhir';
+import type { PracticeRow } from '@gpconnect/store';
+import type { ResponseFormat } from './content-negotiation.ts';
+
+/** Who made a request, as the JWT says (general.md §3); what the audit trail records of them. */
+export interface Requester {
+  organisationOds: string | null;
+  organisationName: string | null;
+  practitionerId: string | null;
+  practitionerName: string | null;
+  sdsUserId: string | null;
+  roleProfileId: string | null;
+  device: string | null;
+}
+
+/**
+ * Everything the pipeline learns about a request on its way to a handler. Filled stage by stage;
+ * the audit record is written from it whether the request succeeded or was rejected at any stage.
+ */
+export interface GpConnectContext {
+  startedAt: bigint;
+  practice?: PracticeRow;
+  serviceRoot?: ServiceRoot;
+  interaction?: InteractionDefinition;
+  traceId: string | null;
+  fromAsid: string | null;
+  toAsid: string | null;
+  interactionId: string | null;
+  requester?: Requester;
+  format: ResponseFormat;
+  /** NHS number of the patient the request concerned, once known. */
+  patientNhsNumber?: string;
+  /** The Spine code of the error response, when there was one. */
+  outcomeCode?: string;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    gpc: GpConnectContext;
+  }
+  interface FastifyContextConfig {
+    /** Set on GP Connect routes: the service root and the interactions that share this method and path. */
+    gpconnect?: { serviceRoot: ServiceRoot; capability: Capability; interactions: readonly InteractionDefinition[] };
+  }
+}
