@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { INTERACTIONS, interactionById, interaction } from './interactions.ts';
+import { INTERACTIONS, interactionById, interaction, acceptsInteractionId } from './interactions.ts';
 
 test('interaction IDs are unique and follow the GP Connect naming pattern (general.md §9)', () => {
   const ids = INTERACTIONS.map((i) => i.interactionId);
@@ -27,4 +27,12 @@ test('scopes follow general.md §10', () => {
 test('lookups are exact and case-sensitive', () => {
   assert.equal(interactionById('urn:nhs:names:services:gpconnect:fhir:rest:read:Patient-1'), undefined);
   assert.equal(interactionById(''), undefined);
+});
+
+test('the suffixed HTML metadata ID stays the Foundations one, while each URL accepts its own spellings', () => {
+  assert.equal(interactionById('urn:nhs:names:services:gpconnect:fhir:rest:read:metadata-1')?.name, 'metadata');
+  assert.equal(acceptsInteractionId(interaction('htmlMetadata'), 'urn:nhs:names:services:gpconnect:fhir:rest:read:metadata-1'), true);
+  assert.equal(acceptsInteractionId(interaction('htmlMetadata'), 'urn:nhs:names:services:gpconnect:fhir:rest:read:metadata'), true);
+  assert.equal(acceptsInteractionId(interaction('metadata'), 'urn:nhs:names:services:gpconnect:fhir:rest:read:metadata'), false);
+  assert.equal(acceptsInteractionId(interaction('readPatient'), 'urn:nhs:names:services:gpconnect:fhir:rest:read:patient-1-1'), false);
 });

@@ -15,10 +15,13 @@ export function base64url(value: unknown): string {
 /** The claims of a valid JWT for an interaction, issued at `now` (UNIX seconds). */
 export function jwtClaims(name: InteractionName, now: number, audience = 'https://provider.example.nhs.uk/B82617/STU3/1'): Record<string, unknown> {
   const definition = interaction(name);
+  // Access Record HTML (0.7.x) takes DSTU2 claim resources: a single HumanName with a family array,
+  // and the fixed audience of that era (general.md §3).
+  const dstu2 = definition.serviceRoot === 'html';
   return {
     iss: 'https://consumer.example.nhs.uk/',
     sub: '10019',
-    aud: audience,
+    aud: dstu2 ? 'https://authorize.fhir.nhs.net/token' : audience,
     exp: now + 300,
     iat: now,
     reason_for_request: definition.reasons[0],
@@ -31,7 +34,7 @@ export function jwtClaims(name: InteractionName, now: number, audience = 'https:
     },
     requesting_organization: {
       resourceType: 'Organization',
-      identifier: [{ system: IDENTIFIER_SYSTEMS.odsOrganisationCode, value: 'A20047' }],
+      identifier: [{ system: dstu2 ? IDENTIFIER_SYSTEMS.odsOrganisationCodeLegacy : IDENTIFIER_SYSTEMS.odsOrganisationCode, value: 'A20047' }],
       name: 'Consumer Organisation',
     },
     requesting_practitioner: {
@@ -42,7 +45,7 @@ export function jwtClaims(name: InteractionName, now: number, audience = 'https:
         { system: IDENTIFIER_SYSTEMS.sdsRoleProfileId, value: '444555666777' },
         { system: 'https://consumer.example.nhs.uk/Id/user-guid', value: '98ed4f78-814d-4266-8d5b-cde742f3093c' },
       ],
-      name: [{ family: 'Jones', given: ['Claire'], prefix: ['Dr'] }],
+      name: dstu2 ? { family: ['Jones'], given: ['Claire'], prefix: ['Dr'] } : [{ family: 'Jones', given: ['Claire'], prefix: ['Dr'] }],
     },
   };
 }
