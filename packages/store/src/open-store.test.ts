@@ -2,6 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import { testStoreBackends } from './testing.ts';
+import { openStore } from './open-store.ts';
 import { insertPractice, findPractice, setPracticeCapabilities } from './repositories/practices.ts';
 import { insertAuditEvents, queryAuditEvents } from './repositories/audit.ts';
 import { findPdsPerson, replaceFixturePdsPeople } from './repositories/pds.ts';
@@ -87,3 +88,27 @@ for (const backend of testStoreBackends()) {
     });
   });
 }
+
+describe('store on a PostgreSQL server', { skip: !process.env['GPC_TEST_POSTGRES_URL'] && 'GPC_TEST_POSTGRES_URL is not set' }, () => {
+  test('an idle connection killed by the server is reported, not fatal, and the next query reconnects', async () => {
+    const backend = testStoreBackends().find((b) => b.name === 'postgres')!;
+    const errors: Error[] = [];
+    const store = await backend.open({ onConnectionError: (error) => errors.push(error) });
+    try {
+      const before = await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(store.db);
+      const pid = before.rows[0]!.pid;
+      const admin = await openStore({ databaseUrl: process.env['GPC_TEST_POSTGRES_URL'] });
+      try {
+        await sql`select pg_terminate_backend(${pid})`.execute(admin.db);
+      } finally {
+        await admin.close();
+      }
+      for (let i = 0; i < 50 && errors.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+      assert.equal(errors.length, 1, 'the dropped connection was reported once');
+      const after = await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(store.db);
+      assert.notEqual(after.rows[0]!.pid, pid, 'a fresh connection served the next query');
+    } finally {
+      await store.close();
+    }
+  });
+});

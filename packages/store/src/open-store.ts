@@ -15,6 +15,8 @@ export interface StoreConfig {
   poolSize?: number;
   /** Start the embedded store from a dump of another (see `dumpPgliteStore`); tests use it to skip initdb. */
   pgliteImage?: Blob | File | undefined;
+  /** Told when the server drops an idle pooled connection (restart, failover, admin kill). */
+  onConnectionError?: ((error: Error) => void) | undefined;
 }
 
 export interface Store {
@@ -37,7 +39,7 @@ const keepText = (value: string) => value;
 
 /** Opens the store selected by `config` and brings its schema up to date. */
 export async function openStore(config: StoreConfig = {}): Promise<Store> {
-  const store = config.databaseUrl ? openPostgres(config.databaseUrl, config.poolSize ?? 10) : await openPglite(config.dataDir, config.pgliteImage);
+  const store = config.databaseUrl ? openPostgres(config.databaseUrl, config.poolSize ?? 10, config.onConnectionError) : await openPglite(config.dataDir, config.pgliteImage);
   try {
     await migrateToLatest(store.db);
   } catch (error) {
@@ -47,7 +49,7 @@ export async function openStore(config: StoreConfig = {}): Promise<Store> {
   return store;
 }
 
-function openPostgres(connectionString: string, max: number): Store {
+function openPostgres(connectionString: string, max: number, onConnectionError: StoreConfig['onConnectionError']): Store {
   const pool = new pg.Pool({
     connectionString,
     max,
@@ -56,6 +58,10 @@ function openPostgres(connectionString: string, max: number): Store {
         oid === INT8 ? parseInt8 : oid === DATE ? keepText : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
     },
   });
+  // An idle client whose connection the server closes emits 'error' on the pool; unhandled, that
+  // would take the whole process down. pg has already discarded the client, so the next query
+  // simply opens a fresh connection: report it and carry on.
+  pool.on('error', (error) => onConnectionError?.(error));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { db, kind: 'postgres', close: () => db.destroy() };
 }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { dumpPgliteStore, openStore, type Store } from './open-store.ts';
+import { dumpPgliteStore, openStore, type Store, type StoreConfig } from './open-store.ts';
 
 /**
  * The stores database suites run against: always the embedded PGlite store, and PostgreSQL as well
@@ -9,13 +9,13 @@ import { dumpPgliteStore, openStore, type Store } from './open-store.ts';
  */
 export interface TestStoreBackend {
   readonly name: 'pglite' | 'postgres';
-  open(): Promise<Store>;
+  open(options?: Pick<StoreConfig, 'onConnectionError'>): Promise<Store>;
 }
 
 export function testStoreBackends(): TestStoreBackend[] {
   const backends: TestStoreBackend[] = [{ name: 'pglite', open: openPgliteFromTemplate }];
   const serverUrl = process.env['GPC_TEST_POSTGRES_URL'];
-  if (serverUrl) backends.push({ name: 'postgres', open: () => openScratchPostgres(serverUrl) });
+  if (serverUrl) backends.push({ name: 'postgres', open: (options) => openScratchPostgres(serverUrl, options) });
   return backends;
 }
 
@@ -29,12 +29,12 @@ async function withAdminClient<T>(serverUrl: string, work: (client: pg.Client) =
   }
 }
 
-async function openScratchPostgres(serverUrl: string): Promise<Store> {
+async function openScratchPostgres(serverUrl: string, options: Pick<StoreConfig, 'onConnectionError'> = {}): Promise<Store> {
   const name = `gpc_test_${randomBytes(6).toString('hex')}`;
   await withAdminClient(serverUrl, (c) => c.query(`create database ${name}`));
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
-  const store = await openStore({ databaseUrl: url.toString(), poolSize: 12 });
+  const store = await openStore({ databaseUrl: url.toString(), poolSize: 12, ...options });
   return {
     db: store.db,
     kind: store.kind,

@@ -41,7 +41,9 @@ export function negotiateResponseFormat(
   contentType: string | undefined,
 ): ResponseFormat {
   if (formatParam !== undefined) {
-    if (kindOf(formatParam) === 'json') return 'json';
+    // An unescaped `+` in a query string decodes to a space (`_format=application/fhir+json`);
+    // a media type never contains one, so read it back as the `+` the consumer meant.
+    if (kindOf(formatParam.trim().replace(/ /g, '+')) === 'json') return 'json';
     unsupported('_format', formatParam);
   }
   if (accept !== undefined && accept.trim() !== '') {
