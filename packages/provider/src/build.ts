@@ -41,7 +41,8 @@ const requestSerializer = (request: FastifyRequest) => ({ method: request.method
 function loggerOptions(logger: ProviderOptions['logger']) {
   if (logger === undefined || logger === false) return { logger: false as const };
   if (logger === true) return { logger: { serializers: { req: requestSerializer } } };
-  return { loggerInstance: logger };
+  // fastify would add its own request serializer (full URL) to a logger it is given; ours wins.
+  return { loggerInstance: logger.child({}, { serializers: { req: requestSerializer } }) };
 }
 
 /** Maps what escapes the pipeline to the catalogue: our errors as they are, fastify's by status, the rest 500. */

@@ -4,7 +4,7 @@ import type { Store } from '@gpconnect/store';
 import type { TestStoreBackend } from '../../store/src/testing.ts';
 import { loadNationalRoster } from '@gpconnect/testdata';
 import type { LightMyRequestResponse } from 'fastify';
-import { buildProvider, type Provider } from './build.ts';
+import { buildProvider, type Provider, type ProviderOptions } from './build.ts';
 import { SERVICE_ROOTS } from './http/service-roots.ts';
 import { gpconnectHeaders } from './testing/consumer-request.ts';
 
@@ -38,7 +38,7 @@ export interface ProviderUnderTest {
 let idCounter = 0;
 
 /** A provider over a fresh store of `backend`, seeded with the national roster, on a fixed clock. */
-export async function startProvider(backend: TestStoreBackend): Promise<ProviderUnderTest> {
+export async function startProvider(backend: TestStoreBackend, options: Pick<ProviderOptions, 'logger'> = {}): Promise<ProviderUnderTest> {
   const store = await backend.open();
   await loadNationalRoster(store.db, { today: TODAY, now: NOW });
   const app = await buildProvider({
@@ -46,6 +46,7 @@ export async function startProvider(backend: TestStoreBackend): Promise<Provider
     clock: () => NOW,
     ids: () => `test-${++idCounter}`,
     config: { practiceCacheTtlMs: 0 },
+    ...options,
   });
   return {
     app,

@@ -29,18 +29,33 @@ async function withAdminClient<T>(serverUrl: string, work: (client: pg.Client) =
   }
 }
 
-async function openScratchPostgres(serverUrl: string, options: Pick<StoreConfig, 'onConnectionError'> = {}): Promise<Store> {
-  const name = `gpc_test_${randomBytes(6).toString('hex')}`;
+/** A new, empty database on a PostgreSQL server, for one test or one process under test. */
+export interface ScratchDatabase {
+  readonly url: string;
+  /** Drops the database, closing any connection still open on it. */
+  drop(): Promise<void>;
+}
+
+export async function createScratchDatabase(serverUrl: string, prefix = 'gpc_test'): Promise<ScratchDatabase> {
+  const name = `${prefix}_${randomBytes(6).toString('hex')}`;
   await withAdminClient(serverUrl, (c) => c.query(`create database ${name}`));
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
-  const store = await openStore({ databaseUrl: url.toString(), poolSize: 12, ...options });
+  return {
+    url: url.toString(),
+    drop: () => withAdminClient(serverUrl, (c) => c.query(`drop database if exists ${name} with (force)`)).then(() => undefined),
+  };
+}
+
+async function openScratchPostgres(serverUrl: string, options: Pick<StoreConfig, 'onConnectionError'> = {}): Promise<Store> {
+  const database = await createScratchDatabase(serverUrl);
+  const store = await openStore({ databaseUrl: database.url, poolSize: 12, ...options });
   return {
     db: store.db,
     kind: store.kind,
     close: async () => {
       await store.close();
-      await withAdminClient(serverUrl, (c) => c.query(`drop database if exists ${name} with (force)`));
+      await database.drop();
     },
   };
 }

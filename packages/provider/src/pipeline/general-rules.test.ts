@@ -1,5 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { pino } from 'pino';
 import { gunzipSync } from 'node:zlib';
 import { queryAuditEvents, setPracticeCapabilities, insertPractice, sql } from '@gpconnect/store';
 import { IDENTIFIER_SYSTEMS } from '@gpconnect/fhir';
@@ -208,6 +209,25 @@ for (const backend of testStoreBackends()) {
         assert.equal(events.filter((e) => e.trace_id?.startsWith('burst-')).length, 20);
         assert.deepEqual(events.map((e) => e.seq), [...events.map((e) => e.seq)].sort((a, b) => b - a));
       });
+    });
+  });
+
+  describe(`process logs (${backend.name})`, () => {
+    test('request logs and error logs carry no patient data: no NHS number, no query string', async () => {
+      const lines: string[] = [];
+      const logger = pino({ level: 'info' }, { write: (line: string) => void lines.push(line) });
+      const provider = await startProvider(backend, { logger });
+      try {
+        expectResource(await provider.send('searchPatients', { path: SEARCH_PATIENT_1 }), 'Bundle');
+        await sql`alter table patient rename to patient_gone`.execute(provider.store.db);
+        expectOperationOutcome(await provider.send('searchPatients', { path: SEARCH_PATIENT_1 }), 'INTERNAL_SERVER_ERROR');
+      } finally {
+        await provider.close();
+      }
+      const log = lines.join('');
+      assert.match(log, /request completed/, 'requests were logged');
+      assert.match(log, /unexpected error/, 'the failure was logged');
+      assert.doesNotMatch(log, /9690937278|identifier=/);
     });
   });
 

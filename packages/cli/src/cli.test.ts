@@ -1,0 +1,191 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { IDENTIFIER_SYSTEMS, PROFILES, type InteractionName } from '@gpconnect/fhir';
+import { gpconnectHeaders } from '@gpconnect/provider/testing';
+import { createScratchDatabase, type ScratchDatabase } from '@gpconnect/store/testing';
+import { runCli, startUp } from './test-support.ts';
+
+const ODS = 'B82617';
+const ASID = '918999198738';
+const FOUNDATIONS = `/${ODS}/STU3/1/gpconnect`;
+/** On PDS but not registered at the practice (roster pdsOnlyPatients): registration creates a patient. */
+const REA = { nhsNumber: '9651258500', family: 'REA', given: 'Clive', gender: 'male', birthDate: '1951-03-10' };
+
+/** Sends a GP Connect request over real HTTP as a conforming consumer would. */
+async function request(base: string, name: InteractionName, path: string, init: { body?: unknown; traceId?: string; gzip?: boolean } = {}): Promise<Response> {
+  const headers: Record<string, string> = gpconnectHeaders(name, { toAsid: ASID, now: Math.floor(Date.now() / 1000), ...(init.traceId ? { traceId: init.traceId } : {}) });
+  if (init.body !== undefined) headers['content-type'] = 'application/fhir+json';
+  headers['accept-encoding'] = init.gzip ? 'gzip' : 'identity';
+  return fetch(`${base}${FOUNDATIONS}/${path}`, {
+    method: init.body === undefined ? 'GET' : 'POST',
+    headers,
+    ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
+  });
+}
+
+const searchRea = (base: string) => request(base, 'searchPatients', `Patient?identifier=${IDENTIFIER_SYSTEMS.nhsNumber}|${REA.nhsNumber}`);
+
+async function registerRea(base: string): Promise<Response> {
+  const patient = {
+    resourceType: 'Patient',
+    meta: { profile: [PROFILES.patient] },
+    identifier: [{ system: IDENTIFIER_SYSTEMS.nhsNumber, value: REA.nhsNumber }],
+    name: [{ use: 'official', family: REA.family, given: [REA.given] }],
+    gender: REA.gender,
+    birthDate: REA.birthDate,
+  };
+  return request(base, 'registerPatient', 'Patient/$gpc.registerpatient', { body: { resourceType: 'Parameters', parameter: [{ name: 'registerPatient', resource: patient }] } });
+}
+
+async function bundleEntries(response: Response): Promise<number> {
+  assert.equal(response.status, 200);
+  return ((await response.json()) as { entry?: unknown[] }).entry?.length ?? 0;
+}
+
+describe('gpconnect on the embedded store (PGlite)', () => {
+  let dataDir: string;
+  let env: Record<string, string>;
+  before(() => {
+    dataDir = mkdtempSync(join(tmpdir(), 'gpconnect-cli-'));
+    env = { GPCONNECT_DATA_DIR: dataDir };
+  });
+  after(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  test('up seeds an empty store, prints every service root, serves real HTTP with gzip, and stops cleanly on SIGTERM', async () => {
+    const system = await startUp(env);
+    let stopped = false;
+    try {
+      assert.match(system.banner, /Seeded practice B82617 with the national test roster/);
+      assert.match(system.url, /^http:\/\/127\.0\.0\.1:\d+$/, 'HOST defaults to 127.0.0.1');
+      for (const root of ['STU3/1/gpconnect', 'STU3/1/gpconnect/structured', 'STU3/1/gpconnect/documents', 'DSTU2/1/gpconnect']) {
+        assert.ok(system.banner.includes(`${system.url}/${ODS}/${root}\n`), `service root ${root} printed`);
+      }
+      const metadata = await request(system.url, 'metadata', 'metadata', { gzip: true, traceId: 'cli-first-run' });
+      assert.equal(metadata.status, 200);
+      assert.equal(metadata.headers.get('cache-control'), 'no-store');
+      // fetch decodes gzip itself; the header shows the provider compressed it on the wire.
+      assert.equal(metadata.headers.get('content-encoding'), 'gzip');
+      assert.equal(((await metadata.json()) as { resourceType: string }).resourceType, 'CapabilityStatement');
+      assert.equal(await bundleEntries(await searchRea(system.url)), 0, 'REA is on PDS only until registered');
+      assert.equal((await registerRea(system.url)).status, 200);
+      assert.equal(await bundleEntries(await searchRea(system.url)), 1);
+    } finally {
+      const result = await system.stop();
+      stopped = result.code === 0;
+      assert.equal(result.code, 0, `exit code after SIGTERM; stderr: ${result.stderr}`);
+    }
+    assert.ok(stopped);
+  });
+
+  test('a restart keeps the data: no reseed, the registered patient and the audit trail are still there', async () => {
+    const system = await startUp(env);
+    try {
+      assert.doesNotMatch(system.banner, /Seeded/);
+      assert.equal(await bundleEntries(await searchRea(system.url)), 1);
+    } finally {
+      assert.equal((await system.stop()).code, 0);
+    }
+    const audit = await runCli(['audit', '--trace-id', 'cli-first-run', '--format', 'json'], env);
+    assert.equal(audit.code, 0, audit.stderr);
+    const rows = JSON.parse(audit.stdout) as { interaction: string; http_status: number; outcome_code: string; practice_ods: string }[];
+    assert.deepEqual(rows.map((r) => [r.interaction, r.http_status, r.outcome_code, r.practice_ods]), [['metadata', 200, 'OK', ODS]]);
+  });
+
+  test('the embedded store is single-process: reset is refused while up runs, with a message saying why', async () => {
+    const system = await startUp(env);
+    try {
+      const refused = await runCli(['reset'], env);
+      assert.equal(refused.code, 1);
+      assert.match(refused.stderr, /in use by another gpconnect process \(pid \d+\)/);
+      assert.doesNotMatch(refused.stderr, /\n\s+at /, 'no stack trace');
+    } finally {
+      assert.equal((await system.stop()).code, 0);
+    }
+  });
+
+  test('reset restores the starting state: what the API created is gone', async () => {
+    const reset = await runCli(['reset'], env);
+    assert.equal(reset.code, 0, reset.stderr);
+    assert.match(reset.stdout, /^Reset practice B82617: \d+ patients/);
+    const system = await startUp(env);
+    try {
+      assert.equal(await bundleEntries(await searchRea(system.url)), 0);
+    } finally {
+      await system.stop();
+    }
+  });
+
+  test('audit filters by outcome and prints a table', async () => {
+    const table = await runCli(['audit', '--outcome', 'OK', '--limit', '2'], env);
+    assert.equal(table.code, 0, table.stderr);
+    const lines = table.stdout.trimEnd().split('\n');
+    assert.match(lines[0]!, /^seq\s+time \(UTC\)\s+practice\s+interaction\s+status\s+outcome/);
+    assert.equal(lines.length, 3, 'a header and two rows');
+    for (const line of lines.slice(1)) assert.match(line, / 200 +OK /);
+  });
+
+  test('practice capabilities switches capabilities and rejects unknown ones', async () => {
+    const off = await runCli(['practice', 'capabilities', ODS, '--disable', 'documents,html'], env);
+    assert.equal(off.stdout, `${ODS}: foundations, appointments, structured, update-record\n`);
+    const list = await runCli(['practice', 'list'], env);
+    assert.match(list.stdout, new RegExp(`^${ODS}  ASID ${ASID}  .+  \\[foundations, appointments, structured, update-record\\]\\n$`));
+    const on = await runCli(['practice', 'capabilities', ODS, '--enable', 'html', '--enable', 'documents'], env);
+    assert.equal(on.stdout, `${ODS}: foundations, appointments, structured, documents, html, update-record\n`);
+    const unknown = await runCli(['practice', 'capabilities', ODS, '--enable', 'telepathy'], env);
+    assert.equal(unknown.code, 1);
+    assert.match(unknown.stderr, /unknown capability telepathy/);
+    const missing = await runCli(['practice', 'capabilities', 'Z99999', '--enable', 'html'], env);
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, /no practice Z99999/);
+  });
+
+  test('a bad PORT is refused with a message, not a stack trace', async () => {
+    const result = await runCli(['up'], { ...env, PORT: 'eighty' });
+    assert.equal(result.code, 1);
+    assert.equal(result.stderr, 'gpconnect: PORT must be a whole number from 0 to 65535, not "eighty"\n');
+  });
+});
+
+const serverUrl = process.env['GPC_TEST_POSTGRES_URL'];
+
+describe('gpconnect on PostgreSQL (DATABASE_URL)', { skip: !serverUrl && 'GPC_TEST_POSTGRES_URL is not set' }, () => {
+  let database: ScratchDatabase;
+  let env: Record<string, string>;
+  before(async () => {
+    database = await createScratchDatabase(serverUrl!);
+    env = { DATABASE_URL: database.url, GPCONNECT_DATA_DIR: join(tmpdir(), 'gpconnect-unused') };
+  });
+  after(async () => database.drop());
+
+  test('processes share the store: a capability switched off by the CLI reaches the running provider, and reset works while it serves', async () => {
+    const system = await startUp(env);
+    try {
+      assert.match(system.banner, /store: PostgreSQL at 127\.0\.0\.1:5432\/gpc_test_/);
+      assert.doesNotMatch(system.banner, /postgres@/, 'no credentials printed');
+      assert.equal((await registerRea(system.url)).status, 200);
+      assert.equal((await runCli(['practice', 'capabilities', ODS, '--disable', 'foundations'], env)).code, 0);
+      // The provider caches practice rows for up to 2 s.
+      let status = 0;
+      for (let i = 0; i < 40 && status !== 403; i++) {
+        status = (await searchRea(system.url)).status;
+        if (status !== 403) await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      assert.equal(status, 403, 'foundations switched off answers 403 ACCESS DENIED');
+      assert.equal((await runCli(['practice', 'capabilities', ODS, '--enable', 'foundations'], env)).code, 0);
+      const reset = await runCli(['reset'], env);
+      assert.equal(reset.code, 0, reset.stderr);
+      let total = -1;
+      for (let i = 0; i < 40 && total !== 0; i++) {
+        const response = await searchRea(system.url);
+        total = response.status === 200 ? await bundleEntries(response) : -1;
+        if (total !== 0) await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      assert.equal(total, 0, 'the reset removed the registration');
+    } finally {
+      assert.equal((await system.stop()).code, 0);
+    }
+  });
+});

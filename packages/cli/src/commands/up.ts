@@ -1,0 +1,82 @@
+import type { AddressInfo } from 'node:net';
+import { pino, type Logger } from 'pino';
+import { buildProvider, SERVICE_ROOTS, type Provider } from '@gpconnect/provider';
+import { listPractices, type Store } from '@gpconnect/store';
+import { loadNationalRoster, NATIONAL_ROSTER } from '@gpconnect/testdata';
+import { describeStore, type Settings } from '../settings.ts';
+import { openConfiguredStore } from '../store-access.ts';
+import { seedIfEmpty, utcDay } from '../roster.ts';
+
+export interface UpOptions {
+  /** Restore the roster practice to its starting state before serving. */
+  reset?: boolean;
+  /** Where the banner goes (stdout by default). */
+  print?: (line: string) => void;
+}
+
+export interface RunningSystem {
+  /** The base URL the provider listens on. */
+  url: string;
+  app: Provider;
+  store: Store;
+  close(): Promise<void>;
+}
+
+const ROOT_TITLES: Record<keyof typeof SERVICE_ROOTS, string> = {
+  foundations: 'Foundations and Appointments',
+  structured: 'Access Record Structured',
+  documents: 'Access Document',
+  html: 'Access Record HTML',
+};
+
+function processLogger(settings: Settings): Logger {
+  // Human-readable on a terminal, JSON lines (for a log shipper) otherwise.
+  const transport = process.stdout.isTTY ? { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss.l' } } : undefined;
+  return pino({ level: settings.logLevel, ...(transport ? { transport } : {}) });
+}
+
+/** Opens the store, seeds it if empty, and serves every practice in it until closed. */
+export async function up(settings: Settings, options: UpOptions = {}): Promise<RunningSystem> {
+  const print = options.print ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const logger = processLogger(settings);
+  const store = await openConfiguredStore(settings, (error) => logger.warn({ err: { type: error.name } }, 'database connection dropped; reconnecting'));
+  try {
+    const now = new Date();
+    if (options.reset) {
+      await loadNationalRoster(store.db, { today: utcDay(now), now });
+      print(`Reset the national test roster in practice ${NATIONAL_ROSTER.practice.odsCode}.`);
+    } else if (await seedIfEmpty(store.db, now)) {
+      print(`Seeded practice ${NATIONAL_ROSTER.practice.odsCode} with the national test roster.`);
+    }
+    const app = await buildProvider({ store, logger });
+    await app.listen({ port: settings.port, host: settings.host });
+    const address = app.server.address() as AddressInfo;
+    const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+    const url = `http://${host}:${address.port}`;
+    print(`gpconnect provider listening on ${url} (store: ${describeStore(settings)})`);
+    for (const practice of await listPractices(store.db)) {
+      print(`Practice ${practice.ods_code} ${practice.name} (ASID ${practice.asid}); capabilities on: ${practice.capabilities.join(', ') || 'none'}`);
+      for (const [root, { path }] of Object.entries(SERVICE_ROOTS)) {
+        print(`  ${ROOT_TITLES[root as keyof typeof SERVICE_ROOTS].padEnd(30)} ${url}/${practice.ods_code}/${path}`);
+      }
+    }
+    let closing: Promise<void> | undefined;
+    return {
+      url,
+      app,
+      store,
+      close: () =>
+        (closing ??= (async () => {
+          try {
+            await app.close(); // stops accepting, finishes in-flight requests, flushes the audit trail
+          } finally {
+            await store.close();
+            logger.flush();
+          }
+        })()),
+    };
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+}

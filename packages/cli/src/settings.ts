@@ -1,0 +1,48 @@
+import { resolve } from 'node:path';
+
+/** What the environment says about where the system runs and keeps its data. */
+export interface Settings {
+  /** A PostgreSQL connection string; absent means the embedded PGlite store in `dataDir`. */
+  databaseUrl: string | undefined;
+  /** Where the embedded store (and its lock file) lives; absolute. */
+  dataDir: string;
+  port: number;
+  host: string;
+  /** pino level for process logs. */
+  logLevel: string;
+}
+
+export class SettingsError extends Error {}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+function portFrom(value: string | undefined): number {
+  if (value === undefined || value === '') return 8080;
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new SettingsError(`PORT must be a whole number from 0 to 65535, not ${JSON.stringify(value)}`);
+  return port;
+}
+
+/** Reads the settings from environment variables (see README, Configuration). */
+export function readSettings(env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): Settings {
+  const logLevel = env['LOG_LEVEL'] || 'info';
+  if (!LOG_LEVELS.includes(logLevel)) throw new SettingsError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, not ${JSON.stringify(logLevel)}`);
+  return {
+    databaseUrl: env['DATABASE_URL'] || undefined,
+    dataDir: resolve(cwd, env['GPCONNECT_DATA_DIR'] || '.data'),
+    port: portFrom(env['PORT']),
+    host: env['HOST'] || '127.0.0.1',
+    logLevel,
+  };
+}
+
+/** How the store is described to a person: never the password of a connection string. */
+export function describeStore(settings: Settings): string {
+  if (!settings.databaseUrl) return `PGlite in ${settings.dataDir}`;
+  try {
+    const url = new URL(settings.databaseUrl);
+    return `PostgreSQL at ${url.hostname}${url.port ? `:${url.port}` : ''}${url.pathname}`;
+  } catch {
+    return 'PostgreSQL';
+  }
+}

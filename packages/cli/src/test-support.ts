@@ -1,0 +1,74 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+
+/** The real command, as `npm start` and the bin script run it: a separate Node process. */
+const MAIN = fileURLToPath(new URL('./main.ts', import.meta.url));
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function spawnCli(args: string[], env: Record<string, string>): ChildProcess {
+  return spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], {
+    env: { PATH: process.env['PATH'] ?? '', LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+
+function collect(child: ChildProcess): { stdout: () => string; stderr: () => string } {
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  return { stdout: () => stdout, stderr: () => stderr };
+}
+
+/** Runs a command to completion. */
+export async function runCli(args: string[], env: Record<string, string>): Promise<CliResult> {
+  const child = spawnCli(args, env);
+  const output = collect(child);
+  const [code] = (await once(child, 'exit')) as [number | null];
+  return { code, stdout: output.stdout(), stderr: output.stderr() };
+}
+
+export interface RunningCli {
+  url: string;
+  /** What `up` printed before it was serving. */
+  banner: string;
+  /** Sends SIGTERM and waits for the process to exit. */
+  stop(): Promise<CliResult>;
+}
+
+/** Starts `gpconnect up` on a free port and waits until it says where it listens. */
+export async function startUp(env: Record<string, string>, args: string[] = []): Promise<RunningCli> {
+  const child = spawnCli(['up', ...args], { PORT: '0', ...env });
+  const output = collect(child);
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`gpconnect up did not start:\n${output.stdout()}\n${output.stderr()}`)), 60_000);
+    child.stdout!.on('data', () => {
+      const match = /listening on (http:\/\/\S+)/.exec(output.stdout());
+      if (match) {
+        clearTimeout(timer);
+        // The service roots are printed right after the listening line; let them arrive.
+        setTimeout(() => resolve(match[1]!), 200);
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`gpconnect up exited with ${code}:\n${output.stdout()}\n${output.stderr()}`));
+    });
+  });
+  const exited = once(child, 'exit') as Promise<[number | null]>;
+  return {
+    url,
+    banner: output.stdout(),
+    stop: async () => {
+      child.kill('SIGTERM');
+      const [code] = await exited;
+      return { code, stdout: output.stdout(), stderr: output.stderr() };
+    },
+  };
+}
