@@ -21,6 +21,19 @@ export interface ResourceColumns {
   fixture: string | null;
 }
 
+/** Who wrote a row through the API (general.md §12), stored as JSON text in `provenance`. */
+export interface WriteProvenance {
+  interactionId: string;
+  /** When the write was made, to the second or better (ISO 8601). */
+  recorded: string;
+  traceId: string | null;
+  /** The author, who is also the person who entered it: the JWT's requesting practitioner. */
+  author: { practitionerId: string | null; name: string | null; sdsUserId: string | null; roleProfileId: string | null };
+  /** The originating organisation (JWT requesting_organization). */
+  organisation: { odsCode: string | null; name: string | null };
+  device: string | null;
+}
+
 export interface PracticeTable {
   ods_code: string;
   name: string;
@@ -73,6 +86,8 @@ export interface PatientTable extends ResourceColumns {
   record_in_transit: boolean;
   usual_gp_id: string | null;
   preferred_branch_id: string | null;
+  /** WriteProvenance JSON of the last API write; null when the practice or a fixture wrote it. */
+  provenance: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 /**
@@ -104,6 +119,8 @@ export interface ClinicalItemTable extends ResourceColumns {
   effective_at: ColumnType<Date | null, Date | string | null, Date | string | null>;
   confidential: boolean;
   status: string | null;
+  /** WriteProvenance JSON when written through the API. */
+  provenance: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface AuditEventTable {

@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { IDENTIFIER_SYSTEMS } from '@gpconnect/fhir';
-import { findPatientByNhsNumber, sql } from '@gpconnect/store';
+import { findPatientById, findPatientByNhsNumber, findPdsPerson, sql } from '@gpconnect/store';
 import { testStoreBackends } from '../../../store/src/testing.ts';
 import { bundleEntries, expectOperationOutcome, expectResource, startProvider, type ProviderUnderTest } from '../test-support.ts';
 
@@ -76,11 +76,46 @@ for (const backend of testStoreBackends()) {
         assert.equal(after?.version, row!.version + 1);
         assert.equal((patient?.['meta'] as { versionId: string }).versionId, String(row!.version + 1));
       });
+      test('a record whose demographics PDS cannot verify stays hidden and unverified', async () => {
+        const row = await findPatientById(provider.store.db, 'B82617', '4');
+        const resource = JSON.parse(row!.resource) as { birthDate: string; name: { family: string }[] };
+        // Two parts of the birth date differ from PDS, so the names cannot rescue the match (§2.2).
+        resource.birthDate = '1901-01-01';
+        await sql`update patient set nhs_number_verification = '02', resource = ${JSON.stringify(resource)} where practice_ods = 'B82617' and id = '4'`.execute(provider.store.db);
+        assert.deepEqual(await search(searchByNhsNumber(row!.nhs_number)), []);
+        expectOperationOutcome(await provider.send('readPatient', { path: 'Patient/4' }), 'PATIENT_NOT_FOUND');
+        assert.equal((await findPatientById(provider.store.db, 'B82617', '4'))?.nhs_number_verification, '02');
+      });
       test('a record whose number is not on PDS stays hidden', async () => {
         await sql`update patient set nhs_number_verification = '02' where practice_ods = 'B82617' and nhs_number = '9476718943'`.execute(provider.store.db);
         assert.deepEqual(await search(searchByNhsNumber('9476718943')), []);
         expectOperationOutcome(await provider.send('readPatient', { path: 'Patient/14' }), 'PATIENT_NOT_FOUND');
       });
+    });
+
+    describe('§13 PDS flags hide a verified record too: the practice copy may lag behind PDS', () => {
+      const pdsChanges = [
+        ['sensitive (S-flag)', sql`sensitive = true`],
+        ['deceased', sql`deceased_at = '2026-11-20'`],
+        ['superseded by another number', sql`superseded_by = '9690938630'`],
+        ['invalidated', sql`invalidated = true`],
+      ] as const;
+      for (const [flag, change] of pdsChanges) {
+        test(`a patient PDS marks ${flag} is not disclosed: empty search, read 404 PATIENT_NOT_FOUND`, async () => {
+          const row = await findPatientById(provider.store.db, 'B82617', '3');
+          assert.equal(row?.nhs_number_verification, '01', 'the practice has verified this record');
+          assert.equal((await search(searchByNhsNumber(row!.nhs_number))).length, 1);
+          const pds = await findPdsPerson(provider.store.db, row!.nhs_number);
+          await sql`update pds_person set ${change} where nhs_number = ${row!.nhs_number}`.execute(provider.store.db);
+          try {
+            assert.deepEqual(await search(searchByNhsNumber(row!.nhs_number)), []);
+            expectOperationOutcome(await provider.send('readPatient', { path: 'Patient/3' }), 'PATIENT_NOT_FOUND');
+          } finally {
+            await sql`update pds_person set sensitive = ${pds!.sensitive}, deceased_at = ${pds!.deceasedAt}, superseded_by = ${pds!.supersededBy}, invalidated = ${pds!.invalidated} where nhs_number = ${row!.nhs_number}`.execute(provider.store.db);
+          }
+          assert.equal((await search(searchByNhsNumber(row!.nhs_number))).length, 1, 'served again once PDS clears the flag');
+        });
+      }
     });
 
     describe('§2.3 read a patient', () => {
@@ -148,6 +183,12 @@ for (const backend of testStoreBackends()) {
         expectOperationOutcome(await provider.send('searchPractitioners', { path: 'Practitioner' }), 'BAD_REQUEST');
         expectOperationOutcome(await provider.send('searchOrganizations', { path: `Organization?idenddtifier=${IDENTIFIER_SYSTEMS.odsOrganisationCode}|B82617` }), 'BAD_REQUEST');
         expectOperationOutcome(await provider.send('searchOrganizations', { path: `Organization?identifier=${IDENTIFIER_SYSTEMS.nhsNumber}|B82617` }), 'INVALID_IDENTIFIER_SYSTEM');
+        expectOperationOutcome(await provider.send('searchPractitioners', { path: `Practitioner?Identifier=${IDENTIFIER_SYSTEMS.sdsUserId}|G13579135` }), 'BAD_REQUEST');
+        expectOperationOutcome(
+          await provider.send('searchPractitioners', { path: `Practitioner?identifier=${IDENTIFIER_SYSTEMS.sdsUserId}|G13579135&identifier=${IDENTIFIER_SYSTEMS.sdsUserId}|G13579135` }),
+          'BAD_REQUEST',
+        );
+        expectOperationOutcome(await provider.send('searchPractitioners', { path: `Practitioner?identifier=${IDENTIFIER_SYSTEMS.nhsNumber}|G13579135` }), 'INVALID_IDENTIFIER_SYSTEM');
       });
       test('directory interactions need organization/*.read', async () => {
         expectOperationOutcome(await provider.send('readLocation', { path: 'Location/1', claims: { requested_scope: 'patient/*.read' } }), 'BAD_REQUEST');

@@ -1,10 +1,11 @@
 import { CODE_SYSTEMS, EXTENSIONS, fail, IDENTIFIER_SYSTEMS, isValidNhsNumber } from '@gpconnect/fhir';
-import { findPatientById, findPatientByNhsNumber, findPdsPerson, updatePatient, type Kysely, type PatientRow } from '@gpconnect/store';
+import { findPatientById, findPatientWithPdsFlags, findPdsPerson, updatePatient, type Kysely, type PatientRow, type PatientWithPdsFlags } from '@gpconnect/store';
 import type { Database } from '@gpconnect/store';
 import type { Handler } from '../http/handler.ts';
 import { resourceResponse, searchsetResponse } from '../http/fhir-response.ts';
 import { demographicsMatch, pdsProblem, pdsTraceDemographics, type TraceDemographics } from './demographic-match.ts';
 import { isLogicalId, readSearchIdentifier } from './search-identifier.ts';
+import { isDisclosable } from './registration-status.ts';
 
 /** Number present and verified (CareConnect-NHSNumberVerificationStatus-1). */
 const VERIFIED = '01';
@@ -60,18 +61,19 @@ async function verifyAgainstPds(db: Kysely<Database>, row: PatientRow, now: Date
 }
 
 /**
- * The record as Foundations may disclose it, or undefined: only active, non-deceased, non-sensitive
- * patients with a verified NHS number are served (general.md §13). Dissent does not apply here.
+ * The record as Foundations may disclose it, or undefined: only currently registered patients that
+ * neither the practice nor PDS marks sensitive or deceased, with a verified NHS number, are served
+ * (general.md §13). Dissent does not apply here.
  */
-async function servablePatient(db: Kysely<Database>, row: PatientRow | undefined, now: Date): Promise<ServedPatient | undefined> {
-  if (!row || row.registration_status !== 'active' || row.deceased_at !== null || row.sensitive) return undefined;
+async function servablePatient(db: Kysely<Database>, row: PatientWithPdsFlags | undefined, now: Date): Promise<ServedPatient | undefined> {
+  if (!row || !isDisclosable(row, now)) return undefined;
   if (row.nhs_number_verification === VERIFIED) return { json: row.resource, version: row.version };
   return verifyAgainstPds(db, row, now);
 }
 
 export const readPatient: Handler = async ({ practice, params, context }, { db, clock }) => {
   const id = params['id'];
-  const row = isLogicalId(id) ? await findPatientById(db, practice.ods_code, id) : undefined;
+  const row = isLogicalId(id) ? await findPatientWithPdsFlags(db, practice.ods_code, { id }) : undefined;
   if (row) context.patientNhsNumber = row.nhs_number;
   const served = await servablePatient(db, row, clock());
   if (!served) fail('PATIENT_NOT_FOUND', `No patient with id ${JSON.stringify(id)}`);
@@ -82,6 +84,6 @@ export const searchPatients: Handler = async ({ practice, query, context }, { db
   const nhsNumber = readSearchIdentifier(query, IDENTIFIER_SYSTEMS.nhsNumber);
   if (!isValidNhsNumber(nhsNumber)) fail('INVALID_NHS_NUMBER', 'identifier: not a valid NHS number');
   context.patientNhsNumber = nhsNumber;
-  const served = await servablePatient(db, await findPatientByNhsNumber(db, practice.ods_code, nhsNumber), clock());
+  const served = await servablePatient(db, await findPatientWithPdsFlags(db, practice.ods_code, { nhsNumber }), clock());
   return searchsetResponse(served ? [served.json] : []);
 };

@@ -1,4 +1,4 @@
-import { checkStructure, EXTENSIONS, fail, IDENTIFIER_SYSTEMS, isValidNhsNumber, PROFILES } from '@gpconnect/fhir';
+import { checkConformance, checkStructure, EXTENSIONS, fail, IDENTIFIER_SYSTEMS, isValidNhsNumber, PROFILES } from '@gpconnect/fhir';
 
 /** FHIR JSON of the Patient a consumer sends to $gpc.registerpatient, as far as we read it. */
 export interface RegisterPatientResource {
@@ -45,11 +45,23 @@ function readPatientParameter(body: unknown): RegisterPatientResource {
 function checkElements(patient: RegisterPatientResource): void {
   const extra = Object.keys(patient).filter((element) => !ALLOWED_ELEMENTS.has(element));
   if (extra.length > 0) invalid(`Patient.${extra[0]} must not be sent when registering a patient`);
-  if (!patient.meta?.profile?.includes(PROFILES.patient)) invalid(`Patient.meta.profile must be ${PROFILES.patient}`);
+  // The spec says consumers SHALL send the profile; the national suite omits it in some requests and
+  // expects them to be judged on their content, so an absent profile is read as this one, a different one refused.
+  const profiles = patient.meta?.profile;
+  if (profiles !== undefined && !profiles.includes(PROFILES.patient)) invalid(`Patient.meta.profile must be ${PROFILES.patient}`);
   const extensions = patient.extension ?? [];
   const foreign = extensions.find((e) => e.url !== EXTENSIONS.nhsCommunication);
   if (foreign) invalid(`Patient extension ${JSON.stringify(foreign.url)} is not allowed; only NHS communication may be sent`);
   if (extensions.length > 1) invalid('At most one NHS communication extension may be sent');
+  const communication = extensions[0] as { extension?: { url?: string }[] } | undefined;
+  if (communication && !communication.extension?.some((e) => e.url === 'language')) invalid('The NHS communication extension needs its language');
+}
+
+/** The Patient against its profile (CareConnect-GPC-Patient-1): required elements, cardinalities, fixed values. */
+function checkProfile(patient: RegisterPatientResource): void {
+  const issues = checkConformance({ ...patient, meta: { ...patient.meta, profile: [PROFILES.patient] } });
+  const first = issues.find((issue) => issue.severity === 'error');
+  if (first) invalid(`${first.location}: ${first.message}`);
 }
 
 function checkAddresses(patient: RegisterPatientResource): void {
@@ -63,6 +75,7 @@ function checkAddresses(patient: RegisterPatientResource): void {
 function checkTelecoms(patient: RegisterPatientResource): void {
   const seen = new Set<string>();
   for (const telecom of patient.telecom ?? []) {
+    if (telecom.system !== 'phone' && telecom.system !== 'email') invalid(`Patient.telecom system ${JSON.stringify(telecom.system)} is not allowed; send phone numbers and an email address`);
     const key = telecom.system === 'email' ? 'email' : `${telecom.system ?? ''}|${telecom.use ?? ''}`;
     if (seen.has(key)) fail('BAD_REQUEST', `Patient.telecom: more than one ${telecom.system === 'email' ? 'email address' : `${telecom.system} with use ${telecom.use}`}`);
     seen.add(key);
@@ -95,6 +108,8 @@ export function readRegisterPatientRequest(body: unknown): RegisterPatientReques
   const family = official[0]!.family;
   if (!family || family.trim() === '') fail('BAD_REQUEST', 'Patient.name: the official name needs a family name');
   if (!patient.birthDate) fail('BAD_REQUEST', 'Patient.birthDate is required');
+  // After the checks the spec answers with 400, so those keep their codes; the rest of the shape is 422.
+  checkProfile(patient);
   checkTelecoms(patient);
   return { nhsNumber, patient, family, given: official[0]!.given ?? [], birthDate: patient.birthDate.slice(0, 10) };
 }

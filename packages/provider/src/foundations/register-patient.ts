@@ -13,15 +13,18 @@ import type { Handler } from '../http/handler.ts';
 import { searchsetResponse } from '../http/fhir-response.ts';
 import { demographicsMatch, pdsProblem, pdsTraceDemographics } from './demographic-match.ts';
 import { readRegisterPatientRequest, type RegisterPatientRequest } from './register-patient-request.ts';
+import { isCurrentlyRegistered } from './registration-status.ts';
+import { writeProvenance } from '../pipeline/write-provenance.ts';
 
 /** Temporary residents are registered for up to three months; temp contact details end then too. */
 const TEMPORARY_MONTHS = 3;
 const UNIQUE_VIOLATION = '23505';
 
-function addMonths(date: Date, months: number): Date {
-  const result = new Date(date);
-  result.setUTCMonth(result.getUTCMonth() + months);
-  return result;
+/** When a temporary registration made at `start` lapses (and its temporary contact details end). */
+function temporaryRegistrationEnd(start: Date): Date {
+  const end = new Date(start);
+  end.setUTCMonth(end.getUTCMonth() + TEMPORARY_MONTHS);
+  return end;
 }
 
 /** Checks the request against PDS as foundations.md §2.4 step 2 and the national suite require. */
@@ -31,11 +34,8 @@ function checkAgainstPds(request: RegisterPatientRequest, person: PdsPerson | un
   if (problem === 'superseded' || problem === 'invalid') fail('INVALID_NHS_NUMBER', `The NHS number is ${problem} on PDS`);
   if (problem === 'deceased') fail('INVALID_PATIENT_DEMOGRAPHICS', 'PDS records the patient as deceased');
   if (problem === 'sensitive') fail('INVALID_PATIENT_DEMOGRAPHICS', 'The patient cannot be registered through GP Connect');
-  const pds = pdsTraceDemographics(person!);
-  // The suite (PatientRegister "family name not matching PDS") expects BAD_REQUEST for a family name
-  // that differs from PDS, even where the date of birth alone would verify the number.
-  if (request.family.trim().toUpperCase() !== pds.family.trim().toUpperCase()) fail('BAD_REQUEST', 'Patient.name.family does not match PDS');
-  if (!demographicsMatch(request, pds)) fail('INVALID_PATIENT_DEMOGRAPHICS', 'The demographics do not match PDS');
+  // The §2.2 rule decides: an exactly equal date of birth verifies the number whatever the names.
+  if (!demographicsMatch(request, pdsTraceDemographics(person!))) fail('INVALID_PATIENT_DEMOGRAPHICS', 'The demographics do not match PDS');
   return person!;
 }
 
@@ -67,11 +67,11 @@ interface RenderInput {
 function renderRegisteredPatient({ id, version, now, request, pds, practice, branchId }: RenderInput): string {
   const { patient } = request;
   const start = now.toISOString();
-  const end = addMonths(now, TEMPORARY_MONTHS).toISOString();
+  const end = temporaryRegistrationEnd(now).toISOString();
   const temporaryPeriod = (use: string | undefined, period: { start?: string; end?: string } | undefined) =>
     use === 'temp' ? { period: { start, end, ...period } } : {};
   const registrationDetails = [
-    { url: 'registrationPeriod', valuePeriod: { start } },
+    { url: 'registrationPeriod', valuePeriod: { start, end } },
     { url: 'registrationType', valueCodeableConcept: { coding: [{ system: CODE_SYSTEMS.registrationType, code: 'T', display: 'Temporary' }] } },
     ...(branchId ? [{ url: 'preferredBranchSurgery', valueReference: { reference: `Location/${branchId}` } }] : []),
   ];
@@ -124,9 +124,19 @@ export const registerPatient: Handler = async ({ practice, body, context }, { db
       const local = await findPatientByNhsNumber(trx, practice.ods_code, request.nhsNumber);
       if (local?.deceased_at) fail('INVALID_PATIENT_DEMOGRAPHICS', 'The practice records the patient as deceased');
       if (local?.sensitive) fail('INVALID_PATIENT_DEMOGRAPHICS', 'The patient cannot be registered through GP Connect');
-      if (local?.registration_status === 'active') fail('DUPLICATE_REJECTED', 'The patient is already registered at this practice');
+      // A lapsed temporary registration is no longer current: it is reactivated like an inactive one.
+      if (local && isCurrentlyRegistered(local, now)) fail('DUPLICATE_REJECTED', 'The patient is already registered at this practice');
       const branchId = await mainSurgeryId(trx, practice);
-      const registration = { registration_status: 'active' as const, registration_type: 'T', registration_start: now.toISOString(), registration_end: null, nhs_number_verification: '01', last_updated: now, preferred_branch_id: branchId ?? null };
+      const registration = {
+        registration_status: 'active' as const,
+        registration_type: 'T',
+        registration_start: now.toISOString(),
+        registration_end: temporaryRegistrationEnd(now).toISOString(),
+        nhs_number_verification: '01',
+        last_updated: now,
+        preferred_branch_id: branchId ?? null,
+        provenance: JSON.stringify(writeProvenance(context, now)),
+      };
       if (local) {
         const version = local.version + 1;
         const resource = renderRegisteredPatient({ id: local.id, version, now, request, pds, practice, branchId });

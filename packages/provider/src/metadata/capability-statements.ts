@@ -31,6 +31,7 @@ const STU3_PROFILES = [
   PROFILES.diagnosticReport,
   PROFILES.specimen,
   PROFILES.procedureRequest,
+  PROFILES.referralRequest,
 ];
 
 const token = (name: string, documentation: string) => ({ name, type: 'token', documentation });
@@ -91,14 +92,19 @@ export function foundationsCapabilityStatement(config: ProviderConfig) {
         ],
       },
     ],
-    operation: [{ name: 'gpc.registerpatient', definition: { reference: OPERATION_DEFINITIONS.registerPatient } }],
+    // Foundations lists the structured operation too (foundations.md §7); the 1.6.0 national suite
+    // expects this versioned definition here and 1.16 on the structured root.
+    operation: [
+      { name: 'gpc.registerpatient', definition: { reference: OPERATION_DEFINITIONS.registerPatient } },
+      { name: 'gpc.getstructuredrecord', definition: { reference: `${OPERATION_DEFINITIONS.getStructuredRecord}/_history/1.15` } },
+    ],
   });
 }
 
 export function structuredCapabilityStatement(config: ProviderConfig) {
   return stu3Statement(config, config.versions.structured, {
     operation: [
-      { name: 'gpc.getstructuredrecord', definition: { reference: OPERATION_DEFINITIONS.getStructuredRecord } },
+      { name: 'gpc.getstructuredrecord', definition: { reference: `${OPERATION_DEFINITIONS.getStructuredRecord}/_history/1.16` } },
       { name: 'gpc.migratestructuredrecord', definition: { reference: OPERATION_DEFINITIONS.migrateStructuredRecord } },
     ],
   });

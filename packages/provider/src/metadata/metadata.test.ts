@@ -26,16 +26,20 @@ for (const backend of testStoreBackends()) {
       assert.equal(statement.fhirVersion, '3.0.1');
       assert.deepEqual(statement.format, ['application/fhir+json', 'application/fhir+xml']);
       const profiles = statement.profile?.map((p) => p.reference) ?? [];
-      const required = ['patient', 'organization', 'practitioner', 'practitionerRole', 'location', 'operationOutcome', 'appointment', 'schedule', 'slot', 'allergyIntolerance', 'medication', 'medicationStatement', 'medicationRequest', 'list', 'structuredRecordBundle', 'immunization', 'problemHeader', 'encounter', 'observation', 'diagnosticReport', 'specimen', 'procedureRequest'] as const;
+      const required = ['patient', 'organization', 'practitioner', 'practitionerRole', 'location', 'operationOutcome', 'appointment', 'schedule', 'slot', 'allergyIntolerance', 'medication', 'medicationStatement', 'medicationRequest', 'list', 'structuredRecordBundle', 'immunization', 'problemHeader', 'encounter', 'observation', 'diagnosticReport', 'specimen', 'procedureRequest', 'referralRequest'] as const;
       for (const name of required) assert.ok(profiles.includes(PROFILES[name]), `${PROFILES[name]} is listed`);
       assert.deepEqual(statement.rest[0]?.resource?.map((r) => r.type), ['Patient', 'Organization', 'Practitioner', 'Location', 'Appointment', 'Slot']);
-      assert.deepEqual(statement.rest[0]?.operation, [{ name: 'gpc.registerpatient', definition: { reference: OPERATION_DEFINITIONS.registerPatient } }]);
+      assert.deepEqual(statement.rest[0]?.operation, [
+        { name: 'gpc.registerpatient', definition: { reference: OPERATION_DEFINITIONS.registerPatient } },
+        { name: 'gpc.getstructuredrecord', definition: { reference: `${OPERATION_DEFINITIONS.getStructuredRecord}/_history/1.15` } },
+      ]);
     });
 
     test('the structured root declares the structured operations at its own version', async () => {
       const statement = expectResource<Statement>(await provider.send('structuredMetadata'), 'CapabilityStatement');
       assert.equal(statement.version, '1.6.0');
       assert.deepEqual(statement.rest[0]?.operation?.map((o) => o.name), ['gpc.getstructuredrecord', 'gpc.migratestructuredrecord']);
+      assert.equal(statement.rest[0]?.operation?.[0]?.definition.reference, `${OPERATION_DEFINITIONS.getStructuredRecord}/_history/1.16`);
     });
 
     test('the documents root declares Patient search, DocumentReference search and Binary read', async () => {

@@ -80,6 +80,9 @@ for (const backend of testStoreBackends()) {
       invalidResource('a requesting_device of the wrong resourceType', { requesting_device: { ...(claims['requesting_device'] as object), resourceType: 'Patient' } });
       invalidResource('a requesting_organization of the wrong resourceType', { requesting_organization: { ...(claims['requesting_organization'] as object), resourceType: 'Device' } });
       invalidResource('a requesting_practitioner with an unknown element', { requesting_practitioner: { ...(claims['requesting_practitioner'] as object), nickname: 'CJ' } });
+      invalidResource('a requesting_device with an unknown element', { requesting_device: { ...(claims['requesting_device'] as object), colour: 'grey' } });
+      invalidResource('a requesting_organization with an unknown element', { requesting_organization: { ...(claims['requesting_organization'] as object), motto: 'care' } });
+      invalidResource('a requesting_practitioner of the wrong resourceType', { requesting_practitioner: { ...(claims['requesting_practitioner'] as object), resourceType: 'Person' } });
 
       test('a token issued in the future is accepted (clock skew)', async () => {
         expectResource(await provider.send('readPatient', { path: 'Patient/1', claims: { iat: NOW_SECONDS + 200, exp: NOW_SECONDS + 500 } }), 'Patient');

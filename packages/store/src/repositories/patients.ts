@@ -18,6 +18,42 @@ export async function findPatientByNhsNumber(db: Kysely<Database>, practiceOds: 
     .executeTakeFirst();
 }
 
+/** What PDS (national) says about a patient's NHS number; null fields when PDS holds no record. */
+export interface PdsFlags {
+  pds_known: boolean;
+  pds_sensitive: boolean | null;
+  pds_deceased_at: string | null;
+  pds_superseded_by: string | null;
+  pds_invalidated: boolean | null;
+}
+
+export type PatientWithPdsFlags = PatientRow & PdsFlags;
+
+/**
+ * A patient of the practice with PDS's flags for the same NHS number, in one round trip: a record
+ * may be disclosed only when neither the practice nor PDS marks it sensitive, deceased or replaced.
+ */
+export async function findPatientWithPdsFlags(
+  db: Kysely<Database>,
+  practiceOds: string,
+  by: { id: string } | { nhsNumber: string },
+): Promise<PatientWithPdsFlags | undefined> {
+  let query = db
+    .selectFrom('patient')
+    .leftJoin('pds_person', 'pds_person.nhs_number', 'patient.nhs_number')
+    .selectAll('patient')
+    .select((eb) => [
+      eb('pds_person.nhs_number', 'is not', null).$castTo<boolean>().as('pds_known'),
+      'pds_person.sensitive as pds_sensitive',
+      'pds_person.deceased_at as pds_deceased_at',
+      'pds_person.superseded_by as pds_superseded_by',
+      'pds_person.invalidated as pds_invalidated',
+    ])
+    .where('patient.practice_ods', '=', practiceOds);
+  query = 'id' in by ? query.where('patient.id', '=', by.id) : query.where('patient.nhs_number', '=', by.nhsNumber);
+  return query.executeTakeFirst();
+}
+
 export async function insertPatient(db: Kysely<Database>, row: NewPatientRow): Promise<void> {
   await db.insertInto('patient').values(row).execute();
 }
