@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { EXTENSIONS, IDENTIFIER_SYSTEMS, PROFILES } from '@gpconnect/fhir';
-import { findPatientByNhsNumber, sql } from '@gpconnect/store';
+import { findPatientByNhsNumber, queryAuditEvents, sql } from '@gpconnect/store';
 import { testStoreBackends } from '../../../store/src/testing.ts';
 import { bundleEntries, expectOperationOutcome, expectResource, NOW, PRACTICE, startProvider, type ProviderUnderTest } from '../test-support.ts';
 
@@ -85,6 +85,12 @@ for (const backend of testStoreBackends()) {
         device: JSON.parse(row!.provenance!).device,
       });
       assert.match(JSON.parse(row!.provenance!).device, /CONS-APP-4/);
+      const [audit] = await queryAuditEvents(provider.store.db, { patientNhsNumber: REA.nhsNumber, interactionId: 'urn:nhs:names:services:gpconnect:fhir:operation:gpc.registerpatient-1' });
+      assert.deepEqual(
+        [audit?.outcome_code, audit?.http_status, audit?.requesting_org_ods, audit?.sds_user_id, audit?.practitioner_name],
+        ['OK', 200, 'A20047', '111222333444', 'Claire Jones'],
+        'the write is audited with who made it',
+      );
       // The new registration is now found by Foundations search.
       const found = bundleEntries(expectResource(await provider.send('searchPatients', { path: `Patient?identifier=${IDENTIFIER_SYSTEMS.nhsNumber}|${REA.nhsNumber}` }), 'Bundle'));
       assert.equal(found[0]?.['id'], patient?.['id']);
