@@ -1,0 +1,36 @@
+import type { InteractionName } from '@gpconnect/fhir';
+
+/**
+ * What the orchestrator (run.ts) asks of one load run and what the load process (load.ts) reports
+ * back. The load generator runs in its own process so that it never competes with the servers for
+ * their event loop; the two sides only exchange these plain objects.
+ */
+export interface LoadSpec {
+  /** Origin of the server under load, e.g. http://127.0.0.1:41234. */
+  origin: string;
+  /** Path with query string. */
+  path: string;
+  /** The interaction whose headers (Ssp-*, JWT) every request carries. */
+  interaction: InteractionName;
+  /** The provider's ASID (Ssp-To). */
+  toAsid: string;
+  durationSeconds: number;
+  connections: number;
+}
+
+export interface LoadResult {
+  /** Mean of autocannon's per-second request counts. */
+  requestsPerSecond: number;
+  /** Responses received, whatever their status. */
+  responses: number;
+  /** Responses by HTTP status code. */
+  statusCodes: Record<string, number>;
+  /** Responses outside 2xx. */
+  non2xx: number;
+  /** Requests that got no response at all: socket errors, timeouts included. */
+  errors: number;
+  timeouts: number;
+  /** Latency in milliseconds, from every response's own timing (sub-millisecond resolution). */
+  latencyMs: { mean: number; p50: number; p90: number; p99: number; max: number };
+  durationSeconds: number;
+}

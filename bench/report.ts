@@ -1,0 +1,72 @@
+import type { LoadResult } from './load-protocol.ts';
+
+/** The issue's goal: the full pipeline at half the ceiling's throughput or better, with p99 within 20 ms. */
+export const GOAL = { minRatio: 0.5, maxP99Ms: 20 } as const;
+
+/** A measured run, with how busy the machine was with other work just before it (see run.ts). */
+export interface MeasuredRun extends LoadResult {
+  machineBusyBeforePercent: number;
+}
+
+export interface ScenarioResult {
+  name: string;
+  providerPath: string;
+  ceilingPath: string;
+  ceiling: MeasuredRun;
+  provider: MeasuredRun;
+  /** Audit rows the provider wrote during its measured run: evidence that audit was on. */
+  providerAuditRows: number;
+  /** provider req/s / ceiling req/s. */
+  ratio: number;
+  meetsRatio: boolean;
+  meetsP99: boolean;
+}
+
+export function scenarioResult(
+  name: string,
+  paths: { provider: string; ceiling: string },
+  ceiling: MeasuredRun,
+  provider: MeasuredRun,
+  providerAuditRows: number,
+): ScenarioResult {
+  const ratio = provider.requestsPerSecond / ceiling.requestsPerSecond;
+  return {
+    name,
+    providerPath: paths.provider,
+    ceilingPath: paths.ceiling,
+    ceiling,
+    provider,
+    providerAuditRows,
+    ratio,
+    meetsRatio: ratio >= GOAL.minRatio,
+    meetsP99: provider.latencyMs.p99 <= GOAL.maxP99Ms,
+  };
+}
+
+/** Runs that cannot be trusted: a bench of error responses measures the error path. */
+export function failuresOf(result: LoadResult): string[] {
+  const failures: string[] = [];
+  if (result.responses === 0) failures.push('no responses');
+  if (result.non2xx > 0) failures.push(`${result.non2xx} non-2xx responses (status codes ${JSON.stringify(result.statusCodes)})`);
+  if (result.errors > 0) failures.push(`${result.errors} requests without a response (${result.timeouts} timeouts)`);
+  return failures;
+}
+
+const verdict = (ok: boolean) => (ok ? 'PASS' : 'MISS');
+const ms = (value: number) => value.toFixed(2).padStart(8);
+
+export function formatScenario(result: ScenarioResult): string {
+  const row = (label: string, r: LoadResult) =>
+    `  ${label.padEnd(9)}${r.requestsPerSecond.toFixed(0).padStart(9)}${ms(r.latencyMs.p50)}${ms(r.latencyMs.p99)}${ms(r.latencyMs.max)}${String(r.responses).padStart(10)}`;
+  return [
+    `${result.name}`,
+    `  provider GET ${result.providerPath}`,
+    `  ceiling  GET ${result.ceilingPath}`,
+    `  ${''.padEnd(9)}${'req/s'.padStart(9)}${'p50 ms'.padStart(8)}${'p99 ms'.padStart(8)}${'max ms'.padStart(8)}${'responses'.padStart(10)}`,
+    row('ceiling', result.ceiling),
+    row('provider', result.provider),
+    `  provider/ceiling ${(result.ratio * 100).toFixed(1)}% (goal >= ${GOAL.minRatio * 100}%: ${verdict(result.meetsRatio)}), ` +
+      `provider p99 ${result.provider.latencyMs.p99.toFixed(2)} ms (goal <= ${GOAL.maxP99Ms} ms: ${verdict(result.meetsP99)})`,
+    `  audit rows written during the provider run: ${result.providerAuditRows}`,
+  ].join('\n');
+}
