@@ -1,5 +1,5 @@
 import { CODE_SYSTEMS, EXTENSIONS, fail, IDENTIFIER_SYSTEMS, isValidNhsNumber } from '@gpconnect/fhir';
-import { findPatientById, findPatientWithPdsFlags, findPdsPerson, updatePatient, type Kysely, type PatientRow, type PatientWithPdsFlags } from '@gpconnect/store';
+import { findPatientById, findPatientWithPdsFlags, findPdsPerson, updatePatient, type Kysely, type PatientWithPdsFlags } from '@gpconnect/store';
 import type { Database } from '@gpconnect/store';
 import type { Handler } from '../http/handler.ts';
 import { resourceResponse, searchsetResponse } from '../http/fhir-response.ts';
@@ -43,7 +43,7 @@ function markVerified(resource: Record<string, unknown>, version: number, now: D
  * An active record whose NHS number was never verified is traced against PDS before it is disclosed
  * (foundations.md §2.2); if the trace succeeds the record is marked verified, otherwise it stays hidden.
  */
-async function verifyAgainstPds(db: Kysely<Database>, row: PatientRow, now: Date): Promise<ServedPatient | undefined> {
+async function verifyAgainstPds(db: Kysely<Database>, row: PatientWithPdsFlags, now: Date): Promise<ServedPatient | undefined> {
   const person = await findPdsPerson(db, row.nhs_number);
   if (pdsProblem(person) !== undefined) return undefined;
   const resource = JSON.parse(row.resource) as Record<string, unknown>;

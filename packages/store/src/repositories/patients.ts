@@ -27,7 +27,13 @@ export interface PdsFlags {
   pds_invalidated: boolean | null;
 }
 
-export type PatientWithPdsFlags = PatientRow & PdsFlags;
+/** The patient columns disclosure rules and the Patient handlers need (not the audit-only ones). */
+const DISCLOSURE_COLUMNS = [
+  'practice_ods', 'id', 'version', 'resource', 'nhs_number', 'registration_status', 'registration_end',
+  'nhs_number_verification', 'sensitive', 'deceased_at',
+] as const satisfies readonly (keyof PatientRow)[];
+
+export type PatientWithPdsFlags = Pick<PatientRow, (typeof DISCLOSURE_COLUMNS)[number]> & PdsFlags;
 
 /**
  * A patient of the practice with PDS's flags for the same NHS number, in one round trip: a record
@@ -41,7 +47,7 @@ export async function findPatientWithPdsFlags(
   let query = db
     .selectFrom('patient')
     .leftJoin('pds_person', 'pds_person.nhs_number', 'patient.nhs_number')
-    .selectAll('patient')
+    .select(DISCLOSURE_COLUMNS.map((column) => `patient.${column}` as const))
     .select((eb) => [
       eb('pds_person.nhs_number', 'is not', null).$castTo<boolean>().as('pds_known'),
       'pds_person.sensitive as pds_sensitive',
