@@ -22,6 +22,8 @@ const VOCE: Person = { nhsNumber: '9651258543', family: 'VOCE', given: 'Ramon', 
 const EVANS: Person = { nhsNumber: '9651258551', family: 'EVANS', given: 'Paul', gender: 'male', birthDate: '1932-12-29' };
 const HYFLE: Person = { nhsNumber: '9651258578', family: 'HYFLE', given: 'Claude', gender: 'male', birthDate: '1939-01-14' };
 const TOOLE: Person = { nhsNumber: '9651258586', family: 'TOOLE', given: 'Felix', gender: 'male', birthDate: '1934-08-13' };
+const STYCHE: Person = { nhsNumber: '9651258594', family: 'STYCHE', given: 'Milo', gender: 'male', birthDate: '1917-08-08' };
+const RODDAN: Person = { nhsNumber: '9651258608', family: 'RODDAN', given: 'Ivor', gender: 'male', birthDate: '1930-06-14' };
 /** The end of a temporary registration made at NOW: three months on. */
 const TEMPORARY_END = '2027-02-24T10:00:00.000Z';
 const ENGLISH = { url: 'language', valueCodeableConcept: { coding: [{ system: 'https://fhir.nhs.uk/STU3/CodeSystem/CareConnect-HumanLanguage-1', code: 'en', display: 'English' }] } };
@@ -144,6 +146,30 @@ for (const backend of testStoreBackends()) {
 
     test('§2.2: a family name that differs from PDS still verifies when the date of birth is equal', async () => {
       expectResource(await register(parametersOf(patientOf({ ...HYFLE, family: 'HYFIELD' }))), 'Bundle');
+    });
+
+    for (const [what, person, change] of [
+      ['deceased', STYCHE, sql`deceased_at = '2026-11-01'`],
+      ['sensitive', RODDAN, sql`sensitive = true`],
+    ] as const) {
+      test(`a patient the practice records as ${what} is INVALID_PATIENT_DEMOGRAPHICS even when PDS is clear, and nothing changes`, async () => {
+        expectResource(await register(parametersOf(patientOf(person))), 'Bundle');
+        await sql`update patient set registration_status = 'inactive', ${change} where nhs_number = ${person.nhsNumber}`.execute(provider.store.db);
+        const before = await findPatientByNhsNumber(provider.store.db, PRACTICE.ods, person.nhsNumber);
+        expectOperationOutcome(await register(parametersOf(patientOf(person))), 'INVALID_PATIENT_DEMOGRAPHICS');
+        assert.deepEqual(await findPatientByNhsNumber(provider.store.db, PRACTICE.ods, person.nhsNumber), before);
+      });
+    }
+
+    test('PDS unavailable is 500 INTERNAL_SERVER_ERROR and nothing is written', async () => {
+      const before = await patientCount();
+      await sql`alter table pds_person rename to pds_person_offline`.execute(provider.store.db);
+      try {
+        expectOperationOutcome(await register(parametersOf(patientOf(FLYNN))), 'INTERNAL_SERVER_ERROR');
+      } finally {
+        await sql`alter table pds_person_offline rename to pds_person`.execute(provider.store.db);
+      }
+      assert.equal(await patientCount(), before);
     });
 
     test('a lapsed temporary registration is no longer served, and registering again reactivates it', async () => {
