@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { IDENTIFIER_SYSTEMS, PROFILES, type InteractionName } from '@gpconnect/fhir';
-import { gpconnectHeaders } from '@gpconnect/provider/testing';
+import { IDENTIFIER_SYSTEMS, type InteractionName } from '@gpconnect/fhir';
+import { gpconnectHeaders, registrationParameters, registrationPatient } from '@gpconnect/provider/testing';
 import { createScratchDatabase, type ScratchDatabase } from '@gpconnect/store/testing';
 import { runCli, startUp } from './test-support.ts';
 
@@ -28,16 +28,8 @@ async function request(base: string, name: InteractionName, path: string, init: 
 
 const searchRea = (base: string) => request(base, 'searchPatients', `Patient?identifier=${IDENTIFIER_SYSTEMS.nhsNumber}|${REA.nhsNumber}`);
 
-async function registerRea(base: string): Promise<Response> {
-  const patient = {
-    resourceType: 'Patient',
-    meta: { profile: [PROFILES.patient] },
-    identifier: [{ system: IDENTIFIER_SYSTEMS.nhsNumber, value: REA.nhsNumber }],
-    name: [{ use: 'official', family: REA.family, given: [REA.given] }],
-    gender: REA.gender,
-    birthDate: REA.birthDate,
-  };
-  return request(base, 'registerPatient', 'Patient/$gpc.registerpatient', { body: { resourceType: 'Parameters', parameter: [{ name: 'registerPatient', resource: patient }] } });
+function registerRea(base: string): Promise<Response> {
+  return request(base, 'registerPatient', 'Patient/$gpc.registerpatient', { body: registrationParameters(registrationPatient(REA)) });
 }
 
 async function bundleEntries(response: Response): Promise<number> {

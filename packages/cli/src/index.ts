@@ -7,3 +7,4 @@ export type { RunningSystem, UpOptions } from './commands/up.ts';
 export { reset } from './commands/reset.ts';
 export { audit, formatAuditTable } from './commands/audit.ts';
 export { practices, changeCapabilities } from './commands/practice.ts';
+export { validateFiles, formatValidation } from './commands/validate.ts';

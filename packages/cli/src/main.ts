@@ -2,9 +2,10 @@ import { buildProgram } from './program.ts';
 import { SettingsError } from './settings.ts';
 import { StoreBusyError } from './store-access.ts';
 import { UnknownCapabilityError, UnknownPracticeError } from './commands/practice.ts';
+import { UnreadableFileError } from './commands/validate.ts';
 
 /** Errors a person can act on: their message alone, no stack. */
-const EXPLAINED = [SettingsError, StoreBusyError, UnknownCapabilityError, UnknownPracticeError];
+const EXPLAINED = [SettingsError, StoreBusyError, UnknownCapabilityError, UnknownPracticeError, UnreadableFileError];
 
 try {
   await buildProgram({ out: (text) => process.stdout.write(text), env: process.env }).parseAsync(process.argv);

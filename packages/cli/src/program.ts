@@ -5,6 +5,7 @@ import { up } from './commands/up.ts';
 import { reset } from './commands/reset.ts';
 import { audit, formatAuditTable } from './commands/audit.ts';
 import { changeCapabilities, practices } from './commands/practice.ts';
+import { formatValidation, validateFiles } from './commands/validate.ts';
 
 export interface CliIo {
   out(text: string): void;
@@ -115,6 +116,16 @@ export function buildProgram(io: CliIo): Command {
     .action(async (ods: string, options: { enable?: string[]; disable?: string[] }) => {
       const on = await changeCapabilities(settings(), ods, options);
       io.out(`${ods}: ${on.join(', ') || 'no capabilities on'}\n`);
+    });
+
+  program
+    .command('validate <files...>')
+    .description('validate FHIR resources (JSON or XML files) against the GP Connect profiles they claim; exit 1 when any breaks a rule')
+    .addOption(new Option('--format <format>', 'output format: text, or json for an OperationOutcome per file').choices(['text', 'json']).default('text'))
+    .action(async (files: string[], options: { format: string }) => {
+      const results = await validateFiles(files);
+      io.out(options.format === 'json' ? `${JSON.stringify(results.map((r) => ({ file: r.file, outcome: r.outcome })), null, 2)}\n` : formatValidation(results));
+      if (results.some((r) => r.issues.some((i) => i.severity === 'error'))) process.exitCode = 1;
     });
 
   return program;

@@ -1,33 +1,16 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { XMLParser } from 'fast-xml-parser';
+import { all, assetParser, first, value, type XmlNode } from './fhir-asset-xml.ts';
+import { resolveDifferential } from './resolve-differential.ts';
 
 /**
- * Reads the official StructureDefinitions in assets/stu3/StructureDefinitions and keeps what our
- * checks use: per element its id, path, cardinality, types, fixed value, binding and slicing.
+ * Reads the official StructureDefinitions in assets/stu3/StructureDefinitions and keeps what the
+ * validator uses: per element its id, path, cardinality, types, fixed or pattern value, binding and
+ * slicing. The six profiles published with only a differential are resolved against their base
+ * (see resolve-differential.ts), so every profile in profiles.json can be walked the same way.
  */
 const assetDir = fileURLToPath(new URL('../assets/stu3/StructureDefinitions/', import.meta.url));
 
-type XmlNode = Record<string, unknown>;
-
-const parser = new XMLParser({
-  ignoreAttributes: false,
-  attributeNamePrefix: '',
-  isArray: (_name, _path, _leaf, isAttribute) => !isAttribute,
-});
-
-function first(node: XmlNode | undefined, name: string): XmlNode | undefined {
-  const list = node?.[name] as XmlNode[] | undefined;
-  return list?.[0];
-}
-
-function value(node: XmlNode | undefined, name: string): string | undefined {
-  return first(node, name)?.['value'] as string | undefined;
-}
-
-function all(node: XmlNode | undefined, name: string): XmlNode[] {
-  return (node?.[name] as XmlNode[] | undefined) ?? [];
-}
 
 export interface ProfileElement {
   id: string;
@@ -39,6 +22,8 @@ export interface ProfileElement {
   fixed?: { type: string; value: string };
   binding?: { strength: string; valueSet?: string };
   slicing?: { discriminator: { type: string; path: string }[]; rules?: string; ordered?: boolean };
+  /** Cardinality of the element in the core STU3 definition (snapshots only). */
+  base?: { min: number; max: string };
 }
 
 export interface ProfileDefinition {
@@ -48,7 +33,7 @@ export interface ProfileDefinition {
   kind: string;
   baseDefinition?: string;
   derivation?: string;
-  /** Snapshot elements when the asset has a snapshot; the differential otherwise. */
+  /** True when the asset has a snapshot; otherwise `elements` is its differential resolved against the base. */
   hasSnapshot: boolean;
   elements: ProfileElement[];
 }
@@ -72,9 +57,14 @@ function readElement(node: XmlNode): ProfileElement {
   if (types.length) element.types = types;
   for (const key of Object.keys(node)) {
     if (key.startsWith('fixed') || key.startsWith('pattern')) {
-      element.fixed = { type: key, value: String(first(node, key)?.['value']) };
+      const fixed = first(node, key)?.['value'];
+      // Only primitive fixed/pattern values occur in the assets; a complex one must not pass unchecked.
+      if (fixed === undefined) throw new Error(`${element.id}: complex ${key} is not supported`);
+      element.fixed = { type: key, value: String(fixed) };
     }
   }
+  const base = first(node, 'base');
+  if (base) element.base = { min: Number(value(base, 'min')), max: value(base, 'max')! };
   const binding = first(node, 'binding');
   if (binding) {
     element.binding = { strength: value(binding, 'strength')! };
@@ -94,12 +84,13 @@ function readElement(node: XmlNode): ProfileElement {
   return element;
 }
 
-export function readProfiles(): ProfileDefinition[] {
+/** The profiles as published: snapshot elements, or differential elements when there is no snapshot. */
+function readPublished(): ProfileDefinition[] {
   return readdirSync(assetDir)
     .filter((f) => f.endsWith('.xml'))
     .sort()
     .map((file) => {
-      const doc = parser.parse(readFileSync(assetDir + file, 'utf8')) as XmlNode;
+      const doc = assetParser.parse(readFileSync(assetDir + file, 'utf8')) as XmlNode;
       const sd = first(doc, 'StructureDefinition')!;
       const snapshot = first(sd, 'snapshot');
       const source = snapshot ?? first(sd, 'differential');
@@ -117,6 +108,24 @@ export function readProfiles(): ProfileDefinition[] {
       if (derivation) profile.derivation = derivation;
       return profile;
     });
+}
+
+let cached: ProfileDefinition[] | undefined;
+
+/** Every profile, differentials resolved; read once per process (the XML is 10 MB; terminology needs it too). */
+export function readProfiles(): ProfileDefinition[] {
+  cached ??= resolveAll(readPublished());
+  return cached;
+}
+
+function resolveAll(published: ProfileDefinition[]): ProfileDefinition[] {
+  const coreCardinality = new Map<string, { min: number; max: string }>();
+  for (const profile of published) {
+    for (const element of profile.elements) if (element.base) coreCardinality.set(element.path, element.base);
+  }
+  // The core cardinality is needed only to resolve differentials; it is left out of profiles.json.
+  for (const profile of published) for (const element of profile.elements) delete element.base;
+  return published.map((p) => (p.hasSnapshot ? p : resolveDifferential(p, coreCardinality)));
 }
 
 export function buildProfilesJson(): string {

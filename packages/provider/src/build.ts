@@ -6,7 +6,8 @@ import type { Store } from '@gpconnect/store';
 import { resolveConfig, type ProviderConfig } from './config.ts';
 import type { HandlerTable, ProviderDeps } from './http/handler.ts';
 import { endpoints, serviceRootOfUrl } from './http/service-roots.ts';
-import { sendOperationOutcome } from './http/send.ts';
+import { renderBody, sendOperationOutcome } from './http/send.ts';
+import { requestedFormatOrJson } from './pipeline/content-negotiation.ts';
 import { AuditWriter } from './pipeline/audit-writer.ts';
 import { gpconnectRoute, MethodNotAllowed } from './pipeline/gpconnect-pipeline.ts';
 import { PracticeDirectory } from './pipeline/practice-directory.ts';
@@ -83,7 +84,11 @@ export async function buildProvider(options: ProviderOptions): Promise<Provider>
 
   app.decorateRequest('gpc', null as never);
   app.addHook('onRequest', async (request) => {
-    request.gpc = { startedAt: process.hrtime.bigint(), traceId: null, fromAsid: null, toAsid: null, interactionId: null, format: 'json' };
+    // Errors raised before the pipeline negotiates are still written in the format asked for, when
+    // it is one we write; the pipeline settles the format (or answers 415) once the request passes.
+    const formatParam = [(request.query as Record<string, unknown> | undefined)?.['_format']].flat()[0];
+    const format = requestedFormatOrJson(typeof formatParam === 'string' ? formatParam : undefined, request.headers.accept, request.headers['content-type']);
+    request.gpc = { startedAt: process.hrtime.bigint(), traceId: null, fromAsid: null, toAsid: null, interactionId: null, format };
     readSspHeaders(request.headers, request.gpc);
   });
 
@@ -124,7 +129,8 @@ export async function buildProvider(options: ProviderOptions): Promise<Provider>
       request.log.error({ err: { type: (error as Error).name } }, 'audit write failed');
       const definition = SPINE_ERRORS.INTERNAL_SERVER_ERROR;
       reply.code(definition.httpStatus).removeHeader('etag').removeHeader('location');
-      return JSON.stringify(buildOperationOutcome(definition, 'The request could not be audited', context.serviceRoot === 'html' ? 'dstu2' : 'stu3'));
+      const outcome = JSON.stringify(buildOperationOutcome(definition, 'The request could not be audited', context.serviceRoot === 'html' ? 'dstu2' : 'stu3'));
+      return renderBody(outcome, context.format, context.serviceRoot);
     }
   });
 

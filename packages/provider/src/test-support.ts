@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { checkConformance, interaction, SPINE_ERRORS, type InteractionName, type SpineErrorName } from '@gpconnect/fhir';
+import { checkConformance, fhirXmlToJson, interaction, SPINE_ERRORS, type InteractionName, type SpineErrorName } from '@gpconnect/fhir';
 import type { Store } from '@gpconnect/store';
 import type { TestStoreBackend } from '../../store/src/testing.ts';
 import { loadNationalRoster } from '@gpconnect/testdata';
@@ -74,6 +74,25 @@ export async function startProvider(backend: TestStoreBackend, options: Pick<Pro
   };
 }
 
+/** The two encodings a response may come in (general.md §4). */
+export type BodyFormat = 'json' | 'xml';
+
+const MEDIA_TYPE: Record<'stu3' | 'dstu2', Record<BodyFormat, string>> = {
+  stu3: { json: 'application/fhir+json', xml: 'application/fhir+xml' },
+  dstu2: { json: 'application/json+fhir', xml: 'application/xml+fhir' },
+};
+
+/**
+ * The body of a FHIR response as FHIR JSON, whichever format it came in: XML bodies are read with
+ * the fhir package's XML reader (DSTU2 when the media type is the DSTU2 one), so the same checks
+ * apply to both.
+ */
+export function fhirBody(response: LightMyRequestResponse): Record<string, unknown> {
+  const contentType = String(response.headers['content-type'] ?? '');
+  if (!/xml/.test(contentType)) return response.json() as Record<string, unknown>;
+  return fhirXmlToJson(response.body, contentType.startsWith(MEDIA_TYPE.dstu2.xml) ? 'dstu2' : 'stu3');
+}
+
 function assertCommonHeaders(response: LightMyRequestResponse, mediaType = 'application/fhir+json'): void {
   assert.equal(response.headers['cache-control'], 'no-store', 'every response carries Cache-Control: no-store');
   assert.equal(response.headers['content-type'], `${mediaType};charset=utf-8`);
@@ -84,22 +103,29 @@ function assertConforms(resource: unknown): void {
   assert.deepEqual(issues, [], 'the response conforms to the profiles it claims');
 }
 
-/** Asserts a successful FHIR response of `resourceType`, checked against its profile, and returns it. */
-export function expectResource<T = Record<string, unknown>>(response: LightMyRequestResponse, resourceType: string, status = 200): T {
-  const body = response.json() as Record<string, unknown>;
+/**
+ * Asserts a successful FHIR response of `resourceType` in `format` (JSON unless stated), checked
+ * against its profile, and returns it as FHIR JSON.
+ */
+export function expectResource<T = Record<string, unknown>>(response: LightMyRequestResponse, resourceType: string, status = 200, format: BodyFormat = 'json'): T {
   assert.equal(response.statusCode, status, `expected ${status}, got ${response.statusCode}: ${response.body.slice(0, 400)}`);
-  assertCommonHeaders(response);
+  assertCommonHeaders(response, MEDIA_TYPE.stu3[format]);
+  const body = fhirBody(response);
   assert.equal(body['resourceType'], resourceType);
   assertConforms(body);
   return body as T;
 }
 
-/** Asserts the catalogued OperationOutcome for `error` (status, code, display, profile). */
-export function expectOperationOutcome(response: LightMyRequestResponse, error: SpineErrorName, options: { dialect?: 'stu3' | 'dstu2' } = {}): string | undefined {
+/** Asserts the catalogued OperationOutcome for `error` (status, code, display, profile), in `format` (JSON unless stated). */
+export function expectOperationOutcome(
+  response: LightMyRequestResponse,
+  error: SpineErrorName,
+  options: { dialect?: 'stu3' | 'dstu2'; format?: BodyFormat } = {},
+): string | undefined {
   const definition = SPINE_ERRORS[error];
   assert.equal(response.statusCode, definition.httpStatus, `expected ${definition.httpStatus} ${error}, got ${response.statusCode}: ${response.body.slice(0, 400)}`);
-  assertCommonHeaders(response, options.dialect === 'dstu2' ? 'application/json+fhir' : 'application/fhir+json');
-  const outcome = response.json() as { resourceType: string; issue: { severity: string; code: string; details: { coding: { code: string; display: string }[] }; diagnostics?: string }[] };
+  assertCommonHeaders(response, MEDIA_TYPE[options.dialect ?? 'stu3'][options.format ?? 'json']);
+  const outcome = fhirBody(response) as unknown as { resourceType: string; issue: { severity: string; code: string; details: { coding: { code: string; display: string }[] }; diagnostics?: string }[] };
   assert.equal(outcome.resourceType, 'OperationOutcome');
   if (options.dialect !== 'dstu2') assertConforms(outcome);
   assert.equal(outcome.issue.length, 1);

@@ -1,4 +1,4 @@
-import { childContext, FhirModel, isPrimitiveType, type ElementInfo, type FhirRelease } from './fhir-model.ts';
+import { childContext, fhirModel, isPrimitiveType, type ElementInfo, type FhirModel, type FhirRelease } from './fhir-model.ts';
 import { primitiveProblem } from './primitives.ts';
 
 /** One way in which a JSON value is not a well-formed FHIR resource. */
@@ -15,7 +15,7 @@ export interface StructureCheckOptions {
   release?: FhirRelease;
 }
 
-const models: Record<FhirRelease, FhirModel> = { stu3: FhirModel.load('stu3'), dstu2: FhirModel.load('dstu2') };
+const models: Record<FhirRelease, FhirModel> = { stu3: fhirModel('stu3'), dstu2: fhirModel('dstu2') };
 
 /**
  * Checks that `value` parses as a resource in FHIR JSON: a known `resourceType` (equal to

@@ -5,6 +5,8 @@ interface ModelFile {
   parents: Record<string, string>;
   /** path -> datatype, `[]` suffix when it repeats, `@path` when defined by another element. */
   elements: Record<string, string>;
+  /** type name or backbone path -> its own element names in definition order (choices expanded). */
+  order: Record<string, string[]>;
 }
 
 /** FHIR releases whose element model we hold: STU3 for GP Connect 1.x, DSTU2 for Access Record HTML 0.7.x. */
@@ -22,6 +24,7 @@ export interface ElementInfo {
 /** The element model of one FHIR release, read from src/generated (see scripts/generate-models.ts). */
 export class FhirModel {
   private readonly cache = new Map<string, ElementInfo | null>();
+  private readonly positions = new Map<string, ReadonlyMap<string, number>>();
 
   private constructor(private readonly file: ModelFile) {}
 
@@ -57,6 +60,32 @@ export class FhirModel {
     return found;
   }
 
+  /**
+   * Where element `name` comes among the children of `context` (a type name or backbone path) in
+   * definition order, inherited elements first (Resource, then DomainResource, then the type's own;
+   * Element, then BackboneElement, then a backbone's own), as FHIR XML requires. Undefined when the
+   * model has no position for it.
+   */
+  elementPosition(context: string, name: string): number | undefined {
+    let positions = this.positions.get(context);
+    if (!positions) {
+      const chain = context.includes('.') ? ['Element', 'BackboneElement'] : this.ancestors(context);
+      const names = [...chain, context].flatMap((type) => this.file.order[type] ?? []);
+      const map = new Map<string, number>();
+      for (const n of names) if (!map.has(n)) map.set(n, map.size);
+      positions = map;
+      this.positions.set(context, positions);
+    }
+    return positions.get(name);
+  }
+
+  /** The base types of a type, the most general first (`Resource`, `DomainResource` for Patient). */
+  private ancestors(typeName: string): string[] {
+    const chain: string[] = [];
+    for (let t = this.file.parents[typeName]; t; t = this.file.parents[t]) chain.unshift(t);
+    return chain;
+  }
+
   private lookup(path: string): ElementInfo | undefined {
     const raw = this.file.elements[path];
     if (raw === undefined) return undefined;
@@ -68,6 +97,18 @@ export class FhirModel {
     }
     return { path, type: body, repeating };
   }
+}
+
+const loaded = new Map<FhirRelease, FhirModel>();
+
+/** The model of a release, loaded once and shared. */
+export function fhirModel(release: FhirRelease): FhirModel {
+  let model = loaded.get(release);
+  if (!model) {
+    model = FhirModel.load(release);
+    loaded.set(release, model);
+  }
+  return model;
 }
 
 export function isPrimitiveType(typeName: string): boolean {

@@ -1,4 +1,4 @@
-import { CODE_SYSTEMS, EXTENSIONS, fail, IDENTIFIER_SYSTEMS, isValidNhsNumber } from '@gpconnect/fhir';
+import { fail, IDENTIFIER_SYSTEMS, isValidNhsNumber } from '@gpconnect/fhir';
 import { findPatientById, findPatientWithPdsFlags, findPdsPerson, updatePatient, type Kysely, type PatientWithPdsFlags } from '@gpconnect/store';
 import type { Database } from '@gpconnect/store';
 import type { Handler } from '../http/handler.ts';
@@ -6,9 +6,8 @@ import { resourceResponse, searchsetResponse } from '../http/fhir-response.ts';
 import { demographicsMatch, pdsProblem, pdsTraceDemographics, type TraceDemographics } from './demographic-match.ts';
 import { isLogicalId, readSearchIdentifier } from './search-identifier.ts';
 import { isDisclosable } from './registration-status.ts';
+import { VERIFIED, VERIFIED_NHS_NUMBER_EXTENSION } from './nhs-number-verification.ts';
 
-/** Number present and verified (CareConnect-NHSNumberVerificationStatus-1). */
-const VERIFIED = '01';
 
 interface ServedPatient {
   json: string;
@@ -28,12 +27,7 @@ function markVerified(resource: Record<string, unknown>, version: number, now: D
   const identifiers = (resource['identifier'] as { system?: string; extension?: unknown[] }[] | undefined) ?? [];
   for (const identifier of identifiers) {
     if (identifier.system !== IDENTIFIER_SYSTEMS.nhsNumber) continue;
-    identifier.extension = [
-      {
-        url: EXTENSIONS.nhsNumberVerificationStatus,
-        valueCodeableConcept: { coding: [{ system: CODE_SYSTEMS.nhsNumberVerificationStatus, code: VERIFIED, display: 'Number present and verified' }] },
-      },
-    ];
+    identifier.extension = [VERIFIED_NHS_NUMBER_EXTENSION];
   }
   resource['meta'] = { ...(resource['meta'] as object), versionId: String(version), lastUpdated: now.toISOString() };
   return JSON.stringify(resource);

@@ -1,3 +1,4 @@
+import { VERIFIED_NHS_NUMBER_EXTENSION } from './nhs-number-verification.ts';
 import { checkConformance, checkStructure, EXTENSIONS, fail, IDENTIFIER_SYSTEMS, isValidNhsNumber, PROFILES } from '@gpconnect/fhir';
 
 /** FHIR JSON of the Patient a consumer sends to $gpc.registerpatient, as far as we read it. */
@@ -59,7 +60,10 @@ function checkElements(patient: RegisterPatientResource): void {
 
 /** The Patient against its profile (CareConnect-GPC-Patient-1): required elements, cardinalities, fixed values. */
 function checkProfile(patient: RegisterPatientResource): void {
-  const issues = checkConformance({ ...patient, meta: { ...patient.meta, profile: [PROFILES.patient] } });
+  // The consumer does not send the NHS number's verification status: the provider sets it once PDS
+  // has verified the number, so the profile is checked on the identifier as it will be stored.
+  const identifier = (patient.identifier ?? []).map((i) => (i.system === IDENTIFIER_SYSTEMS.nhsNumber ? { ...i, extension: [VERIFIED_NHS_NUMBER_EXTENSION] } : i));
+  const issues = checkConformance({ ...patient, identifier, meta: { ...patient.meta, profile: [PROFILES.patient] } });
   const first = issues.find((issue) => issue.severity === 'error');
   if (first) invalid(`${first.location}: ${first.message}`);
 }

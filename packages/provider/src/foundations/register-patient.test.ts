@@ -3,15 +3,10 @@ import assert from 'node:assert/strict';
 import { EXTENSIONS, IDENTIFIER_SYSTEMS, PROFILES } from '@gpconnect/fhir';
 import { findPatientByNhsNumber, queryAuditEvents, sql } from '@gpconnect/store';
 import { testStoreBackends } from '../../../store/src/testing.ts';
+import { registrationParameters, registrationPatient, type RegistrationPerson } from '../testing/consumer-request.ts';
 import { bundleEntries, expectOperationOutcome, expectResource, NOW, PRACTICE, startProvider, type ProviderUnderTest } from '../test-support.ts';
 
-interface Person {
-  nhsNumber: string;
-  family: string;
-  given: string;
-  gender: string;
-  birthDate: string;
-}
+type Person = RegistrationPerson;
 
 /** People on PDS but not held by the practice (roster pdsOnlyPatients). */
 const REA: Person = { nhsNumber: '9651258500', family: 'REA', given: 'Clive', gender: 'male', birthDate: '1951-03-10' };
@@ -28,24 +23,8 @@ const RODDAN: Person = { nhsNumber: '9651258608', family: 'RODDAN', given: 'Ivor
 const TEMPORARY_END = '2027-02-24T10:00:00.000Z';
 const ENGLISH = { url: 'language', valueCodeableConcept: { coding: [{ system: 'https://fhir.nhs.uk/STU3/CodeSystem/CareConnect-HumanLanguage-1', code: 'en', display: 'English' }] } };
 
-function patientOf(person: Person, changes: Record<string, unknown> = {}): Record<string, unknown> {
-  const patient: Record<string, unknown> = {
-    resourceType: 'Patient',
-    meta: { profile: [PROFILES.patient] },
-    identifier: [{ system: IDENTIFIER_SYSTEMS.nhsNumber, value: person.nhsNumber }],
-    name: [{ use: 'official', family: person.family, given: [person.given] }],
-    gender: person.gender,
-    birthDate: person.birthDate,
-    ...changes,
-  };
-  for (const [key, value] of Object.entries(changes)) if (value === undefined) delete patient[key];
-  return patient;
-}
-
-const parametersOf = (...patients: Record<string, unknown>[]) => ({
-  resourceType: 'Parameters',
-  parameter: patients.map((resource) => ({ name: 'registerPatient', resource })),
-});
+const patientOf = registrationPatient;
+const parametersOf = registrationParameters;
 
 const registrationDetail = (patient: Record<string, unknown>, url: string) =>
   ((patient['extension'] as { url: string; extension: Record<string, unknown>[] }[]).find((e) => e.url === EXTENSIONS.registrationDetails)?.extension ?? []).find(

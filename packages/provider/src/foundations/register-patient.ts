@@ -14,6 +14,7 @@ import { searchsetResponse } from '../http/fhir-response.ts';
 import { demographicsMatch, pdsProblem, pdsTraceDemographics } from './demographic-match.ts';
 import { readRegisterPatientRequest, type RegisterPatientRequest } from './register-patient-request.ts';
 import { isCurrentlyRegistered } from './registration-status.ts';
+import { VERIFIED, VERIFIED_NHS_NUMBER_EXTENSION } from './nhs-number-verification.ts';
 import { writeProvenance } from '../pipeline/write-provenance.ts';
 
 /** Temporary residents are registered for up to three months; temp contact details end then too. */
@@ -83,12 +84,7 @@ function renderRegisteredPatient({ id, version, now, request, pds, practice, bra
     extension: [{ url: EXTENSIONS.registrationDetails, extension: registrationDetails }, ...(patient.extension ?? [])],
     identifier: [
       {
-        extension: [
-          {
-            url: EXTENSIONS.nhsNumberVerificationStatus,
-            valueCodeableConcept: { coding: [{ system: CODE_SYSTEMS.nhsNumberVerificationStatus, code: '01', display: 'Number present and verified' }] },
-          },
-        ],
+        extension: [VERIFIED_NHS_NUMBER_EXTENSION],
         system: IDENTIFIER_SYSTEMS.nhsNumber,
         value: request.nhsNumber,
       },
@@ -132,7 +128,7 @@ export const registerPatient: Handler = async ({ practice, body, context }, { db
         registration_type: 'T',
         registration_start: now.toISOString(),
         registration_end: temporaryRegistrationEnd(now).toISOString(),
-        nhs_number_verification: '01',
+        nhs_number_verification: VERIFIED,
         last_updated: now,
         preferred_branch_id: branchId ?? null,
         provenance: JSON.stringify(writeProvenance(context, now)),

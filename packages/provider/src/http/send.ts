@@ -1,17 +1,30 @@
 import type { FastifyReply } from 'fastify';
-import { buildOperationOutcome, type SpineErrorDefinition, type ServiceRoot } from '@gpconnect/fhir';
-import { responseContentType } from '../pipeline/content-negotiation.ts';
+import { buildOperationOutcome, fhirJsonToXml, type SpineErrorDefinition, type ServiceRoot } from '@gpconnect/fhir';
+import { responseContentType, type ResponseFormat } from '../pipeline/content-negotiation.ts';
 import type { FhirResponse } from './fhir-response.ts';
+import { SERVICE_ROOTS } from './service-roots.ts';
 
 /**
- * The one place a FHIR response becomes bytes: status, Content-Type and ETag. (Cache-Control and
- * the audit record are added for every response, errors included, in the app's onSend hook.)
+ * A FHIR JSON body in the negotiated format. JSON is sent as built (stored resources are never
+ * re-serialised); XML is written from the parsed JSON, in the service root's FHIR release.
+ */
+export function renderBody(json: string, format: ResponseFormat, serviceRoot: ServiceRoot | undefined): string {
+  if (format === 'json') return json;
+  return fhirJsonToXml(JSON.parse(json), serviceRoot ? SERVICE_ROOTS[serviceRoot].release : 'stu3');
+}
+
+/**
+ * The one place a FHIR response becomes bytes: status, Content-Type and ETag, in the format the
+ * request negotiated (request.gpc.format). (Cache-Control and the audit record are added for every
+ * response, errors included, in the app's onSend hook.)
  */
 export function sendFhir(reply: FastifyReply, serviceRoot: ServiceRoot | undefined, response: FhirResponse): FastifyReply {
-  reply.code(response.status).type(responseContentType(serviceRoot));
+  const format = reply.request.gpc?.format ?? 'json';
+  const body = renderBody(response.json, format, serviceRoot);
+  reply.code(response.status).type(responseContentType(serviceRoot, format));
   if (response.version !== undefined) reply.header('etag', `W/"${response.version}"`);
   if (response.location !== undefined) reply.header('location', response.location);
-  return reply.send(response.json);
+  return reply.send(body);
 }
 
 /** Sends the catalogued OperationOutcome for an error, in the dialect of the service root. */
@@ -21,6 +34,10 @@ export function sendOperationOutcome(
   definition: SpineErrorDefinition,
   diagnostics: string | undefined,
 ): FastifyReply {
-  const outcome = buildOperationOutcome(definition, diagnostics, serviceRoot === 'html' ? 'dstu2' : 'stu3');
+  // Diagnostics can quote what the request sent, control characters included, which XML cannot
+  // carry: an error must always be writable, so those become U+FFFD.
+  const xml = reply.request.gpc?.format === 'xml';
+  const writable = xml ? diagnostics?.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '\ufffd') : diagnostics;
+  const outcome = buildOperationOutcome(definition, writable, serviceRoot === 'html' ? 'dstu2' : 'stu3');
   return sendFhir(reply, serviceRoot, { status: definition.httpStatus, json: JSON.stringify(outcome) });
 }

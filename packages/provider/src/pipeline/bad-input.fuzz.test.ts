@@ -1,11 +1,11 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { checkConformance, IDENTIFIER_SYSTEMS, INTERACTIONS, PROFILES, SPINE_ERRORS, type InteractionName } from '@gpconnect/fhir';
+import { checkConformance, IDENTIFIER_SYSTEMS, INTERACTIONS, SPINE_ERRORS, type InteractionName } from '@gpconnect/fhir';
 import { sql, type Kysely, type Database } from '@gpconnect/store';
 import { testStoreBackends } from '../../../store/src/testing.ts';
-import { NOW_SECONDS, PRACTICE, startProvider, type ProviderUnderTest } from '../test-support.ts';
-import { base64url, jwtClaims } from '../testing/consumer-request.ts';
+import { fhirBody, NOW_SECONDS, PRACTICE, startProvider, type ProviderUnderTest } from '../test-support.ts';
+import { base64url, jwtClaims, registrationParameters, registrationPatient } from '../testing/consumer-request.ts';
 import { SERVICE_ROOTS } from '../http/service-roots.ts';
 
 /**
@@ -44,22 +44,7 @@ const BASE_REQUESTS: { name: InteractionName; path: string; body?: unknown }[] =
   {
     name: 'registerPatient',
     path: 'Patient/$gpc.registerpatient',
-    body: {
-      resourceType: 'Parameters',
-      parameter: [
-        {
-          name: 'registerPatient',
-          resource: {
-            resourceType: 'Patient',
-            meta: { profile: [PROFILES.patient] },
-            identifier: [{ system: IDENTIFIER_SYSTEMS.nhsNumber, value: '9690937278' }],
-            name: [{ use: 'official', family: 'SAMUAL', given: ['Lucien'] }],
-            gender: 'male',
-            birthDate: '1938-12-11',
-          },
-        },
-      ],
-    },
+    body: registrationParameters(registrationPatient({ nhsNumber: '9690937278', family: 'SAMUAL', given: 'Lucien', gender: 'male', birthDate: '1938-12-11' })),
   },
 ];
 
@@ -94,6 +79,25 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   fc.tuple(fc.constantFrom('identifier', 'Identifier', '_format', '_count', 'x'), junk).map<Mutation>(([name, value]) => (r) => {
     r.url += `${r.url.includes('?') ? '&' : '?'}${name}=${encodeURIComponent(value)}`;
   }),
+  // XML responses and bodies: asked for by header or _format, and XML bodies good, broken or hostile.
+  fc.tuple(fc.constantFrom('accept', 'content-type'), fc.constantFrom('application/fhir+xml', 'application/xml+fhir', 'text/xml', 'xml')).map<Mutation>(
+    ([header, value]) => (r) => void (r.headers[header] = value),
+  ),
+  fc.constantFrom('xml', 'application/fhir+xml').map<Mutation>((value) => (r) => void (r.url += `${r.url.includes('?') ? '&' : '?'}_format=${encodeURIComponent(value)}`)),
+  fc
+    .oneof(
+      fc.constantFrom(
+        '<Parameters xmlns="http://hl7.org/fhir"><parameter><name value="registerPatient"/></parameter></Parameters>',
+        '<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><Parameters xmlns="http://hl7.org/fhir"/>',
+        '<Parameters xmlns="http://hl7.org/fhir"><parameter>',
+        '<Patient xmlns="http://hl7.org/fhir"><colour value="blue"/></Patient>',
+      ),
+      fc.string().map((text) => `<Parameters xmlns="http://hl7.org/fhir">${text}</Parameters>`),
+    )
+    .map<Mutation>((payload) => (r) => {
+      r.payload = payload;
+      r.headers['content-type'] = 'application/fhir+xml';
+    }),
   fc.oneof(jsonJunk.map((v) => JSON.stringify(v)), fc.string()).map<Mutation>((payload) => (r) => {
     r.payload = payload;
     r.headers['content-type'] ??= 'application/fhir+json';
@@ -152,7 +156,8 @@ for (const backend of testStoreBackends()) {
             // A HEAD response carries no body (RFC 9110 §9.3.2); its status still has to be an error.
             assert.ok(response.statusCode >= 400 && response.body === '', `HEAD answered ${response.statusCode}`);
           } else if (response.statusCode >= 400) {
-            const outcome = response.json() as { resourceType: string; issue: { details: { coding: { code: string }[] } }[] };
+            // Mutated Accept/_format/Content-Type may ask for XML: read either format the same way.
+            const outcome = fhirBody(response) as unknown as { resourceType: string; issue: { details: { coding: { code: string }[] } }[] };
             assert.equal(outcome.resourceType, 'OperationOutcome');
             if (!request.url.includes('/DSTU2/')) assert.deepEqual(checkConformance(outcome), []);
             assert.ok(KNOWN_CODES.has(outcome.issue[0]!.details.coding[0]!.code));

@@ -115,9 +115,13 @@ for (const backend of testStoreBackends()) {
       test('_format wins over Accept', async () => {
         expectResource(await provider.send('readPatient', { path: 'Patient/1?_format=application/fhir+json', headers: { accept: 'application/fhir+xml' } }), 'Patient');
       });
-      test('a request for XML is 415 until the XML serialiser lands', async () => {
-        expectOperationOutcome(await provider.send('readPatient', { path: 'Patient/1', headers: { accept: 'application/fhir+xml' } }), 'UNSUPPORTED_MEDIA_TYPE');
+      test('_format=xml wins over Accept JSON; Accept XML gives XML (every interaction: xml-format.test.ts)', async () => {
+        expectResource(await provider.send('readPatient', { path: 'Patient/1?_format=xml', headers: { accept: 'application/fhir+json' } }), 'Patient', 200, 'xml');
+        expectResource(await provider.send('readPatient', { path: 'Patient/1', headers: { accept: 'application/fhir+xml' } }), 'Patient', 200, 'xml');
+      });
+      test('a format we do not write is 415', async () => {
         expectOperationOutcome(await provider.send('readPatient', { path: 'Patient/1?_format=text/plain' }), 'UNSUPPORTED_MEDIA_TYPE');
+        expectOperationOutcome(await provider.send('readPatient', { path: 'Patient/1', headers: { accept: 'text/plain' } }), 'UNSUPPORTED_MEDIA_TYPE');
       });
       test('no Accept header gives JSON', async () => {
         expectResource(await provider.send('readPatient', { path: 'Patient/1', headers: { accept: undefined } }), 'Patient');

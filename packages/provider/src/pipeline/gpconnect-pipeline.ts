@@ -1,10 +1,10 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { fail, type InteractionDefinition } from '@gpconnect/fhir';
+import { fail, FhirXmlError, fhirXmlToJson, type FhirRelease, type InteractionDefinition } from '@gpconnect/fhir';
 import type { Endpoint } from '../http/service-roots.ts';
 import { SERVICE_ROOTS } from '../http/service-roots.ts';
 import type { HandlerTable, ProviderDeps } from '../http/handler.ts';
 import { sendFhir } from '../http/send.ts';
-import { assertJsonRequestBody, negotiateResponseFormat } from './content-negotiation.ts';
+import { negotiateResponseFormat, requestBodyFormat, type ResponseFormat } from './content-negotiation.ts';
 import { checkBearerToken } from './jwt.ts';
 import type { PracticeDirectory } from './practice-directory.ts';
 import { checkSspHeaders } from './ssp-headers.ts';
@@ -20,8 +20,21 @@ function firstQueryValue(value: unknown): string | undefined {
   return Array.isArray(value) ? (value[0] as string | undefined) : (value as string | undefined);
 }
 
-function parseJsonBody(raw: unknown): unknown {
+/**
+ * The request body as FHIR JSON, read as its Content-Type says. A body that is not well-formed (or,
+ * in XML, declares a DTD) is 400; XML that is well-formed but holds elements FHIR does not define
+ * comes through with them, for the same structure checks as JSON to reject.
+ */
+function parseBody(raw: unknown, format: ResponseFormat, release: FhirRelease): unknown {
   if (typeof raw !== 'string' || raw.trim() === '') fail('BAD_REQUEST', 'The request body is empty');
+  if (format === 'xml') {
+    try {
+      return fhirXmlToJson(raw, release);
+    } catch (error) {
+      if (error instanceof FhirXmlError) fail('BAD_REQUEST', `The request body is not well-formed FHIR XML: ${error.message}`);
+      throw error;
+    }
+  }
   try {
     return JSON.parse(raw);
   } catch {
@@ -65,8 +78,7 @@ export function gpconnectRoute(endpoint: Endpoint, practices: PracticeDirectory,
 
     let body: unknown;
     if (request.method === 'POST' || request.method === 'PUT') {
-      assertJsonRequestBody(request.headers['content-type']);
-      body = parseJsonBody(request.body);
+      body = parseBody(request.body, requestBodyFormat(request.headers['content-type']), release);
     }
 
     const handler = handlers[interaction.name];

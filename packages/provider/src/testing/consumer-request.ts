@@ -1,4 +1,4 @@
-import { interaction, IDENTIFIER_SYSTEMS, type InteractionName } from '@gpconnect/fhir';
+import { interaction, IDENTIFIER_SYSTEMS, PROFILES, type InteractionName } from '@gpconnect/fhir';
 
 /**
  * Builds GP Connect requests as a conforming consumer would send them (general.md §2-§3), for tests
@@ -78,4 +78,36 @@ export function gpconnectHeaders(name: InteractionName, options: RequestHeaderOp
     authorization: `Bearer ${unsecuredJwt(claims)}`,
     accept: 'application/fhir+json',
   };
+}
+
+/** The demographics a consumer sends to register a patient (foundations.md §2.4). */
+export interface RegistrationPerson {
+  nhsNumber: string;
+  family: string;
+  given: string;
+  gender: string;
+  birthDate: string;
+}
+
+/**
+ * The Patient a consumer sends to $gpc.registerpatient for `person`, with the SHALL elements;
+ * `changes` adds or replaces elements, and an element set to undefined is left out.
+ */
+export function registrationPatient(person: RegistrationPerson, changes: Record<string, unknown> = {}): Record<string, unknown> {
+  const patient: Record<string, unknown> = {
+    resourceType: 'Patient',
+    meta: { profile: [PROFILES.patient] },
+    identifier: [{ system: IDENTIFIER_SYSTEMS.nhsNumber, value: person.nhsNumber }],
+    name: [{ use: 'official', family: person.family, given: [person.given] }],
+    gender: person.gender,
+    birthDate: person.birthDate,
+    ...changes,
+  };
+  for (const [key, value] of Object.entries(changes)) if (value === undefined) delete patient[key];
+  return patient;
+}
+
+/** The Parameters body of $gpc.registerpatient, one registerPatient parameter per Patient. */
+export function registrationParameters(...patients: Record<string, unknown>[]): Record<string, unknown> {
+  return { resourceType: 'Parameters', parameter: patients.map((resource) => ({ name: 'registerPatient', resource })) };
 }
