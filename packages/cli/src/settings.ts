@@ -10,6 +10,8 @@ export interface Settings {
   host: string;
   /** pino level for process logs. */
   logLevel: string;
+  /** Validate every response against its profiles, logging violations (see ProviderConfig.validateResponses). */
+  validateResponses: boolean;
 }
 
 export class SettingsError extends Error {}
@@ -23,6 +25,12 @@ function portFrom(value: string | undefined): number {
   return port;
 }
 
+function flagFrom(name: string, value: string | undefined): boolean {
+  if (value === undefined || value === '' || value === 'false' || value === '0') return false;
+  if (value === 'true' || value === '1') return true;
+  throw new SettingsError(`${name} must be true or false, not ${JSON.stringify(value)}`);
+}
+
 /** Reads the settings from environment variables (see README, Configuration). */
 export function readSettings(env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): Settings {
   const logLevel = env['LOG_LEVEL'] || 'info';
@@ -33,6 +41,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env, cwd: string =
     port: portFrom(env['PORT']),
     host: env['HOST'] || '127.0.0.1',
     logLevel,
+    validateResponses: flagFrom('GPCONNECT_VALIDATE_RESPONSES', env['GPCONNECT_VALIDATE_RESPONSES']),
   };
 }
 

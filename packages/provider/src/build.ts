@@ -7,6 +7,7 @@ import { resolveConfig, type ProviderConfig } from './config.ts';
 import type { HandlerTable, ProviderDeps } from './http/handler.ts';
 import { endpoints, serviceRootOfUrl } from './http/service-roots.ts';
 import { renderBody, sendOperationOutcome } from './http/send.ts';
+import { ResponseValidation } from './http/response-validation.ts';
 import { requestedFormatOrJson } from './pipeline/content-negotiation.ts';
 import { AuditWriter } from './pipeline/audit-writer.ts';
 import { gpconnectRoute, MethodNotAllowed } from './pipeline/gpconnect-pipeline.ts';
@@ -29,6 +30,8 @@ export interface ProviderOptions {
 export interface Provider extends FastifyInstance {
   /** Practices served, cached briefly; invalidate after changing one in this process. */
   practices: PracticeDirectory;
+  /** Present when `config.validateResponses` is on: what was checked and what violated a profile. */
+  responseValidation: ResponseValidation | undefined;
 }
 
 const HANDLERS: HandlerTable = { ...metadataHandlers, ...foundationsHandlers };
@@ -80,6 +83,7 @@ export async function buildProvider(options: ProviderOptions): Promise<Provider>
   }) as unknown as Provider;
   const practices = new PracticeDirectory(deps.db, config.practiceCacheTtlMs);
   app.decorate('practices', practices);
+  app.decorate('responseValidation', config.validateResponses ? new ResponseValidation(app.log) : undefined);
   const audit = new AuditWriter(deps.db);
 
   app.decorateRequest('gpc', null as never);

@@ -8,6 +8,8 @@ export interface ProviderConfig {
   practiceCacheTtlMs: number;
   /** Largest request body accepted, in bytes. */
   bodyLimit: number;
+  /** Validate every STU3 response against its profiles, logging and counting violations (costs CPU: off in production by default). */
+  validateResponses: boolean;
 }
 
 export const DEFAULT_CONFIG: ProviderConfig = {
@@ -16,6 +18,7 @@ export const DEFAULT_CONFIG: ProviderConfig = {
   publisher: 'gpconnect open-source project',
   practiceCacheTtlMs: 2000,
   bodyLimit: 5 * 1024 * 1024,
+  validateResponses: false,
 };
 
 export function resolveConfig(overrides: Partial<ProviderConfig> = {}): ProviderConfig {

@@ -45,9 +45,12 @@ export async function startProvider(backend: TestStoreBackend, options: Pick<Pro
     store,
     clock: () => NOW,
     ids: () => `test-${++idCounter}`,
-    config: { practiceCacheTtlMs: 0 },
+    // Every response any test receives is validated against the official profiles (general.md §14);
+    // a violation fails the request that caused it and, whatever sent it, the suite at close.
+    config: { practiceCacheTtlMs: 0, validateResponses: true },
     ...options,
   });
+  const assertNoViolations = () => assert.deepEqual(app.responseValidation?.violations, [], 'every response conforms to its profiles');
   return {
     app,
     store,
@@ -60,16 +63,22 @@ export async function startProvider(backend: TestStoreBackend, options: Pick<Pro
       }
       const body = init.body === undefined ? undefined : typeof init.body === 'string' ? init.body : JSON.stringify(init.body);
       if (body !== undefined && !('content-type' in headers)) headers['content-type'] = 'application/fhir+json';
-      return app.inject({
-        method: (init.method ?? definition.method) as 'GET',
-        url: `/${init.ods ?? PRACTICE.ods}/${SERVICE_ROOTS[definition.serviceRoot].path}/${init.path ?? definition.path}`,
-        headers,
-        ...(body !== undefined ? { payload: body } : {}),
-      });
+      return app
+        .inject({
+          method: (init.method ?? definition.method) as 'GET',
+          url: `/${init.ods ?? PRACTICE.ods}/${SERVICE_ROOTS[definition.serviceRoot].path}/${init.path ?? definition.path}`,
+          headers,
+          ...(body !== undefined ? { payload: body } : {}),
+        })
+        .then((response) => {
+          assertNoViolations();
+          return response;
+        });
     },
     close: async () => {
       await app.close();
       await store.close();
+      assertNoViolations();
     },
   };
 }

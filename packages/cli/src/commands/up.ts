@@ -48,7 +48,7 @@ export async function up(settings: Settings, options: UpOptions = {}): Promise<R
     } else if (await seedIfEmpty(store.db, now)) {
       print(`Seeded practice ${NATIONAL_ROSTER.practice.odsCode} with the national test roster.`);
     }
-    const app = await buildProvider({ store, logger });
+    const app = await buildProvider({ store, logger, config: { validateResponses: settings.validateResponses } });
     await app.listen({ port: settings.port, host: settings.host });
     const address = app.server.address() as AddressInfo;
     const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;

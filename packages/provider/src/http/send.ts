@@ -3,6 +3,7 @@ import { buildOperationOutcome, fhirJsonToXml, type SpineErrorDefinition, type S
 import { responseContentType, type ResponseFormat } from '../pipeline/content-negotiation.ts';
 import type { FhirResponse } from './fhir-response.ts';
 import { SERVICE_ROOTS } from './service-roots.ts';
+import type { Provider } from '../build.ts';
 
 /**
  * A FHIR JSON body in the negotiated format. JSON is sent as built (stored resources are never
@@ -20,6 +21,11 @@ export function renderBody(json: string, format: ResponseFormat, serviceRoot: Se
  */
 export function sendFhir(reply: FastifyReply, serviceRoot: ServiceRoot | undefined, response: FhirResponse): FastifyReply {
   const format = reply.request.gpc?.format ?? 'json';
+  (reply.server as Provider).responseValidation?.check(response.json, serviceRoot, {
+    method: reply.request.method,
+    url: reply.request.url,
+    interaction: reply.request.gpc?.interaction?.name ?? null,
+  });
   const body = renderBody(response.json, format, serviceRoot);
   reply.code(response.status).type(responseContentType(serviceRoot, format));
   if (response.version !== undefined) reply.header('etag', `W/"${response.version}"`);

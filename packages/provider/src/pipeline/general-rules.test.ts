@@ -2,11 +2,11 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { pino } from 'pino';
 import { gunzipSync } from 'node:zlib';
-import { queryAuditEvents, setPracticeCapabilities, insertPractice, sql } from '@gpconnect/store';
+import { findPatientById, queryAuditEvents, setPracticeCapabilities, insertPractice, sql } from '@gpconnect/store';
 import { IDENTIFIER_SYSTEMS } from '@gpconnect/fhir';
 import { testStoreBackends } from '../../../store/src/testing.ts';
 import { expectOperationOutcome, expectResource, NOW_SECONDS, PRACTICE, startProvider, type ProviderUnderTest } from '../test-support.ts';
-import { base64url, jwtClaims, unsecuredJwt } from '../testing/consumer-request.ts';
+import { base64url, gpconnectHeaders, jwtClaims, unsecuredJwt } from '../testing/consumer-request.ts';
 
 const SEARCH_PATIENT_1 = `Patient?identifier=${IDENTIFIER_SYSTEMS.nhsNumber}|9690937278`;
 
@@ -235,6 +235,31 @@ for (const backend of testStoreBackends()) {
       assert.match(log, /request completed/, 'requests were logged');
       assert.match(log, /unexpected error/, 'the failure was logged');
       assert.doesNotMatch(log, /9690937278|identifier=/);
+    });
+  });
+
+  describe(`the validateResponses setting (${backend.name})`, () => {
+    test('a response that breaks its profile is still served, and is logged (locations, not values) and counted', async () => {
+      const lines: string[] = [];
+      const provider = await startProvider(backend, { logger: pino({ level: 'warn' }, { write: (line: string) => void lines.push(line) }) });
+      try {
+        const row = await findPatientById(provider.store.db, PRACTICE.ods, '1');
+        const resource = JSON.parse(row!.resource) as { address?: Record<string, unknown>[] };
+        resource.address = [{ use: 'home', line: ['1 Road'], state: 'Zanzibar' }];
+        await sql`update patient set resource = ${JSON.stringify(resource)} where practice_ods = ${PRACTICE.ods} and id = '1'`.execute(provider.store.db);
+        const response = await provider.app.inject({ method: 'GET', url: `/${PRACTICE.ods}/STU3/1/gpconnect/Patient/1`, headers: gpconnectHeaders('readPatient', { toAsid: PRACTICE.asid, now: NOW_SECONDS }) });
+        assert.equal(response.statusCode, 200);
+        const validation = provider.app.responseValidation!;
+        assert.deepEqual(validation.violations.map((v) => [v.interaction, v.path, v.issues.map((i) => i.location)]), [['readPatient', `/${PRACTICE.ods}/STU3/1/gpconnect/Patient/1`, ['Patient.address[0].state']]]);
+        assert.equal(validation.checked, 1);
+        const log = lines.join('');
+        assert.match(log, /response violates its profile/);
+        assert.match(log, /Patient\.address\[0\]\.state/);
+        assert.doesNotMatch(log, /Zanzibar/, 'the offending value is not logged');
+        validation.violations.splice(0); // seen and asserted: the suite's close check is for unexpected ones
+      } finally {
+        await provider.close();
+      }
     });
   });
 
