@@ -17,7 +17,7 @@ export type { StructureIssue, StructureCheckOptions } from './structure/check-st
 export type { FhirRelease } from './structure/fhir-model.ts';
 export { checkConformance } from './validation/profile-check.ts';
 export type { ConformanceIssue } from './validation/profile-check.ts';
-export { fhirJsonToXml } from './xml/to-xml.ts';
+export { fhirJsonToXml, fhirJsonTextToXml } from './xml/to-xml.ts';
 export { fhirXmlToJson } from './xml/from-xml.ts';
 export { FhirXmlError, FHIR_NAMESPACE, XHTML_NAMESPACE } from './xml/fhir-xml-error.ts';
 export { validateResource } from './validation/validate-resource.ts';

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { checkStructure } from '../structure/check-structure.ts';
-import { fhirJsonToXml } from './to-xml.ts';
+import { fhirJsonTextToXml, fhirJsonToXml } from './to-xml.ts';
 import { fhirXmlToJson } from './from-xml.ts';
 import { FhirXmlError } from './fhir-xml-error.ts';
 
@@ -88,6 +88,12 @@ describe('JSON -> XML, checked by hand', () => {
       fhirJsonToXml(bundle),
       `<Bundle ${NS}><type value="searchset"/><entry><fullUrl value="urn:x"/><resource><Patient><id value="a"/></Patient></resource></entry></Bundle>`,
     );
+  });
+
+  test('a decimal keeps the digits it was written with when the JSON text is converted (precision is meaning)', () => {
+    const json = '{"resourceType":"Observation","status":"final","code":{"text":"Body weight"},"valueQuantity":{"value":72.50,"unit":"kg"}}';
+    assert.match(fhirJsonTextToXml(json), /<valueQuantity><value value="72\.50"\/><unit value="kg"\/><\/valueQuantity>/);
+    assert.match(fhirJsonToXml(JSON.parse(json)), /<value value="72\.5"\/>/, 'a parsed number has already lost them');
   });
 
   test('repeating primitives with nulls line up with their _element companions', () => {

@@ -1,3 +1,4 @@
+import { isLosslessNumber, parse as parseLosslessJson } from 'lossless-json';
 import { XMLValidator } from 'fast-xml-parser';
 import { childContext, fhirModel, isPrimitiveType, type ElementInfo, type FhirModel, type FhirRelease } from '../structure/fhir-model.ts';
 import { FHIR_NAMESPACE, FhirXmlError, XHTML_NAMESPACE } from './fhir-xml-error.ts';
@@ -26,6 +27,14 @@ const XML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&
  *
  * Throws FhirXmlError for JSON that is not a resource of the release's model (an unknown element).
  */
+/**
+ * FHIR JSON text to XML, keeping every number exactly as written: a decimal's trailing zeros are its
+ * precision (FHIR decimal), which parsing into a JavaScript number would lose.
+ */
+export function fhirJsonTextToXml(json: string, release: FhirRelease = 'stu3'): string {
+  return fhirJsonToXml(parseLosslessJson(json), release);
+}
+
 export function fhirJsonToXml(resource: unknown, release: FhirRelease = 'stu3'): string {
   const writer = new XmlWriter(fhirModel(release));
   writer.resource(resource, 'Resource', true);
@@ -105,7 +114,8 @@ class XmlWriter {
     const extra = isObject(companion) ? companion : {};
     let attributes = typeof extra['id'] === 'string' ? ` id="${escapeXml(extra['id'])}"` : '';
     if (value !== undefined && value !== null) {
-      if (typeof value === 'object') throw new FhirXmlError(`${location}: must be a primitive value`);
+      // A number read by fhirJsonTextToXml keeps the digits it was written with (72.50 stays 72.50).
+      if (typeof value === 'object' && !isLosslessNumber(value)) throw new FhirXmlError(`${location}: must be a primitive value`);
       attributes += ` value="${escapeXml(String(value))}"`;
     }
     if (extra['extension'] === undefined) {

@@ -1,5 +1,5 @@
 import type { FastifyReply } from 'fastify';
-import { buildOperationOutcome, fhirJsonToXml, type SpineErrorDefinition, type ServiceRoot } from '@gpconnect/fhir';
+import { buildOperationOutcome, fhirJsonTextToXml, type SpineErrorDefinition, type ServiceRoot } from '@gpconnect/fhir';
 import { responseContentType, type ResponseFormat } from '../pipeline/content-negotiation.ts';
 import type { FhirResponse } from './fhir-response.ts';
 import { SERVICE_ROOTS } from './service-roots.ts';
@@ -11,7 +11,7 @@ import type { Provider } from '../build.ts';
  */
 export function renderBody(json: string, format: ResponseFormat, serviceRoot: ServiceRoot | undefined): string {
   if (format === 'json') return json;
-  return fhirJsonToXml(JSON.parse(json), serviceRoot ? SERVICE_ROOTS[serviceRoot].release : 'stu3');
+  return fhirJsonTextToXml(json, serviceRoot ? SERVICE_ROOTS[serviceRoot].release : 'stu3');
 }
 
 /**
