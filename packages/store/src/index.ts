@@ -10,3 +10,4 @@ export * from './repositories/audit.ts';
 export * from './repositories/fixtures.ts';
 export { sql } from 'kysely';
 export type { Kysely, Transaction } from 'kysely';
+export * from './repositories/appointments.ts';

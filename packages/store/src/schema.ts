@@ -109,6 +109,48 @@ export interface PdsPersonTable {
   fixture: string | null;
 }
 
+/** An appointment schedule: a location, and a practitioner when known (appointments.md §1). */
+export interface ScheduleTable extends ResourceColumns {
+  location_id: string;
+  practitioner_id: string | null;
+  planning_start: ColumnType<Date, Date | string, Date | string>;
+  planning_end: ColumnType<Date | null, Date | string | null, Date | string | null>;
+}
+
+export type SlotStatus = 'free' | 'busy' | 'busy-unavailable' | 'busy-tentative' | 'entered-in-error';
+
+export interface SlotTable extends ResourceColumns {
+  schedule_id: string;
+  start_at: ColumnType<Date, Date | string, Date | string>;
+  end_at: ColumnType<Date, Date | string, Date | string>;
+  status: SlotStatus;
+  /** GPConnect-DeliveryChannel codes offered (In-person, Telephone, Video). */
+  delivery_channels: ColumnType<string[], string[] | undefined, string[]>;
+  /** Only these booking organisations (ODS codes) may book it; null: any. */
+  booking_org_ods: string[] | null;
+  /** Only these organisation types (GPConnect-OrganisationType-1) may book it; null: any. */
+  booking_org_types: string[] | null;
+}
+
+export interface AppointmentTable extends ResourceColumns {
+  patient_id: string;
+  status: 'booked' | 'cancelled';
+  start_at: ColumnType<Date, Date | string, Date | string>;
+  end_at: ColumnType<Date, Date | string, Date | string>;
+  created_at: ColumnType<Date, Date | string, never>;
+  booking_org_ods: string | null;
+  /** WriteProvenance JSON of the last API write. */
+  provenance: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+/** Which slots an appointment holds; `live` is false once the appointment is cancelled. */
+export interface AppointmentSlotTable {
+  practice_ods: string;
+  appointment_id: string;
+  slot_id: string;
+  live: boolean;
+}
+
 /** Clinical record items of every area (filled by the structured record issue). */
 export interface ClinicalItemTable extends ResourceColumns {
   patient_id: string;
@@ -168,12 +210,20 @@ export interface Database {
   patient: PatientTable;
   pds_person: PdsPersonTable;
   clinical_item: ClinicalItemTable;
+  schedule: ScheduleTable;
+  slot: SlotTable;
+  appointment: AppointmentTable;
+  appointment_slot: AppointmentSlotTable;
   audit_event: AuditEventTable;
   fixture_load: FixtureLoadTable;
 }
 
 /** Tables holding one practice's resources, in the order a reset may delete them. */
 export const PRACTICE_RESOURCE_TABLES = [
+  // An appointment's slot holds go with it or with the slot (on delete cascade).
+  'appointment',
+  'slot',
+  'schedule',
   'clinical_item',
   'patient',
   'practitioner_role',

@@ -18,7 +18,7 @@ const SEED = 20261124;
 const RUNS = 1500;
 
 /** Tables other than the audit trail; their content must not change. */
-const DATA_TABLES = ['practice', 'organisation', 'location', 'practitioner', 'practitioner_role', 'patient', 'pds_person', 'clinical_item', 'fixture_load'];
+const DATA_TABLES = ['practice', 'organisation', 'location', 'practitioner', 'practitioner_role', 'patient', 'pds_person', 'clinical_item', 'schedule', 'slot', 'appointment', 'appointment_slot', 'fixture_load'];
 
 async function fingerprint(db: Kysely<Database>): Promise<Record<string, string>> {
   const result: Record<string, string> = {};

@@ -1,0 +1,97 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { sql } from 'kysely';
+import { testStoreBackends, type TestStoreBackend } from '../testing.ts';
+import type { Store } from '../open-store.ts';
+import { insertPractice } from './practices.ts';
+import { bookAppointment, cancelAppointment, findFreeSlots, SlotUnavailableError } from './appointments.ts';
+
+const ODS = 'A1';
+const NOW = new Date('2026-11-24T10:00:00Z');
+const row = (id: string) => ({ practice_ods: ODS, id, version: 1, resource: '{}', last_updated: NOW, fixture: null });
+
+/** A practice with one location, one schedule, slots s1..s3 on 25 November, and patient p1. */
+async function practiceWithSlots(store: Store): Promise<void> {
+  const db = store.db;
+  await insertPractice(db, { odsCode: ODS, name: 'Practice', asid: '1', capabilities: ['appointments'], organisationId: 'o1' });
+  await db.insertInto('organisation').values({ ...row('o1'), ods_code: ODS }).execute();
+  await db.insertInto('location').values({ ...row('l1'), ods_site_code: null, organisation_id: 'o1' }).execute();
+  await db.insertInto('schedule').values({ ...row('sc1'), location_id: 'l1', practitioner_id: null, planning_start: NOW, planning_end: null }).execute();
+  await db
+    .insertInto('slot')
+    .values(['s1', 's2', 's3'].map((id, i) => ({ ...row(id), schedule_id: 'sc1', start_at: new Date(Date.UTC(2026, 10, 25, 9, 10 * i)), end_at: new Date(Date.UTC(2026, 10, 25, 9, 10 * i + 10)), status: 'free' as const, delivery_channels: ['In-person'], booking_org_ods: null, booking_org_types: null })))
+    .execute();
+  await db
+    .insertInto('patient')
+    .values({ ...row('p1'), nhs_number: '9690937278', registration_status: 'active', registration_type: 'R', registration_start: null, registration_end: null, nhs_number_verification: '01', sensitive: false, deceased_at: null, dissent: false, record_in_transit: false, usual_gp_id: null, preferred_branch_id: null })
+    .execute();
+}
+
+const appointment = (id: string) => ({ ...row(id), patient_id: 'p1', status: 'booked' as const, start_at: NOW, end_at: NOW, created_at: NOW, booking_org_ods: 'X1' });
+
+async function book(store: Store, id: string, slots: string[]): Promise<'booked' | 'unavailable'> {
+  try {
+    await store.db.transaction().execute((trx) => bookAppointment(trx, appointment(id), slots));
+    return 'booked';
+  } catch (error) {
+    if (error instanceof SlotUnavailableError) return 'unavailable';
+    throw error;
+  }
+}
+
+const liveHolds = async (store: Store, slot: string) =>
+  Number((await sql<{ n: string }>`select count(*) as n from appointment_slot where slot_id = ${slot} and live`.execute(store.db)).rows[0]!.n);
+
+/** Runs `work` on a fresh store of `backend` holding practiceWithSlots, closing it afterwards. */
+async function withSlots(backend: TestStoreBackend, work: (store: Store) => Promise<void>): Promise<void> {
+  const store = await backend.open();
+  try {
+    await practiceWithSlots(store);
+    await work(store);
+  } finally {
+    await store.close();
+  }
+}
+
+for (const backend of testStoreBackends()) {
+  describe(`appointment storage on ${backend.name}`, () => {
+    test('no double booking: of 200 concurrent bookings of one slot exactly one holds it, and nothing of the others is left', () =>
+      withSlots(backend, async (store) => {
+        const outcomes = await Promise.all(Array.from({ length: 200 }, (_, i) => book(store, `a${i}`, ['s1'])));
+        assert.equal(outcomes.filter((o) => o === 'booked').length, 1);
+        assert.equal(outcomes.filter((o) => o === 'unavailable').length, 199);
+        assert.equal(await liveHolds(store, 's1'), 1);
+        const appointments = await store.db.selectFrom('appointment').select('id').execute();
+        assert.equal(appointments.length, 1, 'the losers rolled back their appointment rows');
+        assert.deepEqual((await findFreeSlots(store.db, ODS, NOW, new Date('2026-11-26T00:00:00Z'))).map((s) => s.id), ['s2', 's3']);
+      }));
+
+    test('the database itself refuses a second live hold on a slot, whatever the application does', () =>
+      withSlots(backend, async (store) => {
+        assert.equal(await book(store, 'a1', ['s2']), 'booked');
+        await store.db.insertInto('appointment').values(appointment('a2')).execute();
+        await assert.rejects(
+          store.db.insertInto('appointment_slot').values({ practice_ods: ODS, appointment_id: 'a2', slot_id: 's2', live: true }).execute(),
+          (error: { code?: string }) => error.code === '23505',
+        );
+      }));
+
+    test('a booking over several slots is all or nothing, and cancelling frees its slots for the next booking', () =>
+      withSlots(backend, async (store) => {
+        assert.equal(await book(store, 'a1', ['s2']), 'booked');
+        assert.equal(await book(store, 'a2', ['s1', 's2']), 'unavailable');
+        assert.equal(await liveHolds(store, 's1'), 0, 's1 was not held by the failed booking');
+        assert.equal((await store.db.selectFrom('slot').select('status').where('id', '=', 's1').executeTakeFirst())?.status, 'free');
+        await store.db.transaction().execute((trx) => cancelAppointment(trx, ODS, 'a1', { resource: '{}', version: 2, last_updated: NOW, provenance: null }));
+        assert.equal((await store.db.selectFrom('slot').select('status').where('id', '=', 's2').executeTakeFirst())?.status, 'free');
+        assert.equal(await book(store, 'a3', ['s1', 's2']), 'booked');
+        assert.equal(await liveHolds(store, 's2'), 1);
+      }));
+
+    test('a slot that is not free (busy-unavailable) cannot be booked', () =>
+      withSlots(backend, async (store) => {
+        await store.db.updateTable('slot').set({ status: 'busy-unavailable' }).where('id', '=', 's3').execute();
+        assert.equal(await book(store, 'a1', ['s3']), 'unavailable');
+      }));
+  });
+}
