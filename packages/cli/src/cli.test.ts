@@ -47,8 +47,7 @@ describe('gpconnect on the embedded store (PGlite)', () => {
   after(() => rmSync(dataDir, { recursive: true, force: true }));
 
   test('up seeds an empty store, prints every service root, serves real HTTP with gzip, and stops cleanly on SIGTERM', async () => {
-    // With response validation on, a response breaking its profile would be logged at warn level.
-    const system = await startUp({ ...env, GPCONNECT_VALIDATE_RESPONSES: 'true' });
+    const system = await startUp(env);
     let stopped = false;
     try {
       assert.match(system.banner, /Seeded practice B82617 with the national test roster/);
@@ -69,7 +68,6 @@ describe('gpconnect on the embedded store (PGlite)', () => {
       const result = await system.stop();
       stopped = result.code === 0;
       assert.equal(result.code, 0, `exit code after SIGTERM; stderr: ${result.stderr}`);
-      assert.doesNotMatch(result.stdout, /violates its profile/);
     }
     assert.ok(stopped);
   });

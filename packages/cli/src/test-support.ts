@@ -44,7 +44,9 @@ export interface RunningCli {
 
 /** Starts `gpconnect up` on a free port and waits until it says where it listens. */
 export async function startUp(env: Record<string, string>, args: string[] = []): Promise<RunningCli> {
-  const child = spawnCli(['up', ...args], { PORT: '0', ...env });
+  // Every response is validated against its profiles; a violation is logged at warn level and
+  // fails stop() below, as in the provider's own tests.
+  const child = spawnCli(['up', ...args], { PORT: '0', GPCONNECT_VALIDATE_RESPONSES: 'true', ...env });
   const output = collect(child);
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`gpconnect up did not start:\n${output.stdout()}\n${output.stderr()}`)), 60_000);
@@ -68,6 +70,7 @@ export async function startUp(env: Record<string, string>, args: string[] = []):
     stop: async () => {
       child.kill('SIGTERM');
       const [code] = await exited;
+      if (output.stdout().includes('violates its profile')) throw new Error(`a response violated its profile:\n${output.stdout()}`);
       return { code, stdout: output.stdout(), stderr: output.stderr() };
     },
   };
