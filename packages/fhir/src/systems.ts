@@ -48,6 +48,10 @@ export const EXTENSIONS = {
   registrationDetails: `${SD}Extension-CareConnect-GPC-RegistrationDetails-1`,
   nhsCommunication: `${SD}Extension-CareConnect-GPC-NHSCommunication-1`,
   nhsNumberVerificationStatus: `${SD}Extension-CareConnect-GPC-NHSNumberVerificationStatus-1`,
+  /** Schedule and Appointment: the practitioner's SDS job role (valueCodeableConcept). */
+  practitionerRole: `${SD}Extension-GPConnect-PractitionerRole-1`,
+  /** Slot and Appointment: how the appointment happens; version 2 carries a valueCode (appointments.md §1). */
+  deliveryChannel: `${SD}Extension-GPConnect-DeliveryChannel-2`,
 } as const;
 
 export const CODE_SYSTEMS = {
@@ -55,6 +59,7 @@ export const CODE_SYSTEMS = {
   registrationType: `${CS}CareConnect-RegistrationType-1`,
   humanLanguage: `${CS}CareConnect-HumanLanguage-1`,
   sdsJobRoleName: `${CS}CareConnect-SDSJobRoleName-1`,
+  deliveryChannel: `${CS}GPConnect-DeliveryChannel-1`,
 } as const;
 
 export const OPERATION_DEFINITIONS = {

@@ -1,16 +1,20 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ALL_CAPABILITIES, checkConformance, checkStructure, CODE_SYSTEMS, EXTENSIONS, IDENTIFIER_SYSTEMS, PROFILES } from '@gpconnect/fhir';
-import { findPdsPerson, findPractice, insertPatient, listFixtureLoads, openStore, sql, type Database, type Kysely, type Store } from '@gpconnect/store';
+import { ALL_CAPABILITIES, checkConformance, checkStructure, CODE_SYSTEMS, EXTENSIONS, IDENTIFIER_SYSTEMS, PROFILES, validateResource } from '@gpconnect/fhir';
+import { bookAppointment, findFreeSlots, findPdsPerson, findPractice, insertPatient, listFixtureLoads, openStore, sql, type Database, type Kysely, type Store } from '@gpconnect/store';
 import { testStoreBackends } from '../../store/src/testing.ts';
 import { addDays } from './dates.ts';
 import { isRosterLoaded, loadNationalRoster, resetNationalRoster } from './load-national-roster.ts';
-import { NATIONAL_ROSTER_FIXTURE } from './plan-national-roster.ts';
+import { NATIONAL_ROSTER_FIXTURE, planNationalRoster } from './plan-national-roster.ts';
 
 const TODAY = '2026-11-24';
 const NOW = new Date(`${TODAY}T10:00:00Z`);
 const ROSTER = { today: TODAY, now: NOW };
 const OTHER = { practiceOds: 'A99999', asid: '200000000999', today: TODAY, now: NOW };
+/** The plan for TODAY/NOW, and its rolling (future) slots, which a free-slot search from NOW must find. */
+const PLAN = planNationalRoster(ROSTER);
+const ROLLING_SLOT_IDS = PLAN.slots.filter((s) => s.start_at > NOW).map((s) => s.id);
+const DAY_MS = 86_400_000;
 
 /** Every table with the columns that order it completely; practice-owned tables first name practice_ods. */
 const TABLES: Record<keyof Database, string[]> = {
@@ -78,6 +82,19 @@ async function mutate(db: Kysely<Database>, practiceOds: string): Promise<void> 
   await sql`update pds_person set gp_ods = 'X12345', version = 2 where nhs_number = '9690937286'`.execute(db);
   await sql`delete from pds_person where nhs_number = '9690937278'`.execute(db);
   await sql`delete from fixture_load where practice_ods = ${practiceOds}`.execute(db);
+  // Appointment Management: a booking holding a roster slot, an edited schedule, a removed slot and one the API added.
+  const [first, second] = ROLLING_SLOT_IDS;
+  await db.transaction().execute((trx) =>
+    bookAppointment(
+      trx,
+      { practice_ods: practiceOds, id: 'api-appointment', version: 1, resource: '{}', last_updated: NOW, fixture: null, patient_id: '2', status: 'booked', start_at: NOW, end_at: NOW, created_at: NOW, booking_org_ods: 'A20047' },
+      [first!],
+    ),
+  );
+  await sql`update schedule set version = 2, resource = '{"changed":true}' where practice_ods = ${practiceOds} and id = '1'`.execute(db);
+  await sql`delete from slot where practice_ods = ${practiceOds} and id = ${second!}`.execute(db);
+  await sql`insert into slot (practice_ods, id, version, resource, last_updated, fixture, schedule_id, start_at, end_at, status)
+    values (${practiceOds}, 'api-slot', 1, '{}', ${NOW}, null, '1', ${NOW}, ${new Date(NOW.getTime() + 600_000)}, 'free')`.execute(db);
 }
 
 /**
@@ -117,8 +134,11 @@ for (const backend of testStoreBackends()) {
         practitioners: 5,
         practitionerRoles: 3,
         patients: 35,
+        schedules: 4,
+        slots: PLAN.slots.length,
         pdsPeople: 192,
       });
+      assert.ok(PLAN.slots.length > 120);
       start = await dump(db);
     });
     after(async () => store?.close());
@@ -287,9 +307,42 @@ for (const backend of testStoreBackends()) {
       assert.equal(checked, 49);
     });
 
+    test('schedules and slots: stored as planned, every resource conforms to GPConnect-Schedule-1 / GPConnect-Slot-1', async () => {
+      const schedules = await db.selectFrom('schedule').selectAll().where('practice_ods', '=', 'B82617').orderBy('id').execute();
+      assert.deepEqual(schedules.map((s) => [s.id, s.location_id, s.practitioner_id]), [
+        ['1', '1', '1'],
+        ['2', '3', '3'],
+        ['3', '8', '2'],
+        ['4', '1', '1'],
+      ]);
+      const slots = await db.selectFrom('slot').selectAll().where('practice_ods', '=', 'B82617').execute();
+      assert.equal(slots.length, PLAN.slots.length);
+      for (const row of [...schedules, ...slots]) {
+        const resource = JSON.parse(row.resource) as { id: string };
+        assert.equal(resource.id, row.id);
+        assert.deepEqual(validateResource(resource).issues, [], row.id);
+      }
+      for (const row of slots) {
+        assert.equal(Date.parse(JSON.parse(row.resource).start), row.start_at.getTime(), row.id);
+        assert.deepEqual([row.delivery_channels, row.booking_org_ods, row.booking_org_types], [['In-person'], null, null]);
+      }
+    });
+
+    test('findFreeSlots returns the rolling slots of the next two weeks, and the historical ones for 2017', async () => {
+      const free = await findFreeSlots(db, 'B82617', NOW, new Date(NOW.getTime() + 15 * DAY_MS));
+      assert.deepEqual(free.map((s) => s.id).sort(), [...ROLLING_SLOT_IDS].sort());
+      assert.ok(free.length >= 120);
+      const inTwoDays = await findFreeSlots(db, 'B82617', NOW, new Date(NOW.getTime() + 2 * DAY_MS));
+      assert.ok(inTwoDays.filter((s) => s.schedule_id !== '3').length >= 10);
+      const historical = await findFreeSlots(db, 'B82617', new Date('2017-01-01T00:00:00Z'), new Date('2018-01-01T00:00:00Z'));
+      assert.deepEqual(historical.map((s) => s.id), ['4-201701031240', '4-201702251035', '4-201712291240']);
+    });
+
     test('a reset after API writes and edits restores the exact starting state', async () => {
       await mutate(db, 'B82617');
-      assert.notDeepEqual(await dump(db), start);
+      const changed = await dump(db);
+      assert.notDeepEqual(changed, start);
+      for (const table of ['schedule', 'slot', 'appointment', 'appointment_slot']) assert.notDeepEqual(changed[table], start[table], table);
       assert.equal(await isRosterLoaded(db), false);
       const summary = await resetNationalRoster(db, ROSTER);
       assert.equal(summary.practiceCreated, false);

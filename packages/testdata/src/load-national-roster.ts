@@ -2,6 +2,9 @@ import { deleteFixtureAndApiData, insertPractice, recordFixtureLoad, replaceFixt
 import { NATIONAL_ROSTER_FIXTURE, planNationalRoster, type NationalRosterOptions } from './plan-national-roster.ts';
 import { NATIONAL_ROSTER } from './roster.ts';
 
+/** Slot rows per insert statement (13 columns each). */
+const SLOT_CHUNK = 250;
+
 /** How many rows of each kind a load wrote. */
 export interface NationalRosterLoadSummary {
   practiceOds: string;
@@ -12,6 +15,8 @@ export interface NationalRosterLoadSummary {
   practitioners: number;
   practitionerRoles: number;
   patients: number;
+  schedules: number;
+  slots: number;
   pdsPeople: number;
 }
 
@@ -19,8 +24,8 @@ export interface NationalRosterLoadSummary {
  * Loads the national roster into a practice as the fixture set `national-roster`, in one
  * transaction: creates the practice if it does not exist (every capability on; an existing practice
  * row is left as it is), removes what the fixture and the API created in that practice, writes the
- * organisations, locations, practitioners and roles, patients and the fixture's national PDS
- * records, and records the load.
+ * organisations, locations, practitioners and roles, patients, appointment schedules and slots, and
+ * the fixture's national PDS records, and records the load.
  *
  * Loading again is the reset: it restores exactly the starting state (same ids, same JSON, every row
  * at version 1) for the same `today` and `now`. Other practices' rows and other fixture sets are
@@ -45,6 +50,10 @@ export async function loadNationalRoster(db: Kysely<Database>, options: National
     if (plan.practitioners.length) await trx.insertInto('practitioner').values(plan.practitioners).execute();
     if (plan.practitionerRoles.length) await trx.insertInto('practitioner_role').values(plan.practitionerRoles).execute();
     if (plan.patients.length) await trx.insertInto('patient').values(plan.patients).execute();
+    // Schedules reference locations and practitioners; slots reference schedules. Slots run to
+    // hundreds of rows, so they go in chunks that stay well inside PostgreSQL's bind parameter limit.
+    if (plan.schedules.length) await trx.insertInto('schedule').values(plan.schedules).execute();
+    for (let i = 0; i < plan.slots.length; i += SLOT_CHUNK) await trx.insertInto('slot').values(plan.slots.slice(i, i + SLOT_CHUNK)).execute();
     await replaceFixturePdsPeople(trx, plan.fixture, plan.pdsPeople);
     await recordFixtureLoad(trx, ods, plan.fixture, plan.loadedOn, plan.loadedAt);
     return {
@@ -55,6 +64,8 @@ export async function loadNationalRoster(db: Kysely<Database>, options: National
       practitioners: plan.practitioners.length,
       practitionerRoles: plan.practitionerRoles.length,
       patients: plan.patients.length,
+      schedules: plan.schedules.length,
+      slots: plan.slots.length,
       pdsPeople: plan.pdsPeople.length,
     };
   });

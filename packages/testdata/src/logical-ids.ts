@@ -28,6 +28,9 @@
  * practitioner1 -> "1", practitioner2 -> "2", practitioner3 -> "3"; practitioner4 must not exist
  * (no id); practitioner5 is two records sharing SDS user id G22222226 -> "4" (role profile PT3333)
  * and "5" (PT2222, PT4444). PractitionerRole ids equal the id of their Practitioner record.
+ *
+ * Schedules "1"-"4" and Slots `<schedule id>-<UK local start yyyymmddhhmm>` (e.g. "1-202611250900"):
+ * see plan-appointment-capacity.ts. A reset on the same day gives every slot the same id.
  */
 
 /** Logical id of a 1.x cohort patient, or undefined for a key that names no held patient. */

@@ -2,6 +2,7 @@ import { ALL_CAPABILITIES, isValidNhsNumber } from '@gpconnect/fhir';
 import type { PdsDemographics, PdsPerson, RegistrationStatus } from '@gpconnect/store';
 import { parseIsoDate } from './dates.ts';
 import { patientCircumstances } from './patient-circumstances.ts';
+import { planAppointmentCapacity, type PlannedScheduleRow, type PlannedSlotRow } from './plan-appointment-capacity.ts';
 import { replacementNhsNumber } from './replacement-nhs-number.ts';
 import { htmlPatientLogicalId, ORGANISATION_IDS, patientLogicalId, ROSTER_SUPPLEMENT } from './logical-ids.ts';
 import {
@@ -12,6 +13,7 @@ import {
   renderPractitioner,
   renderPractitionerRole,
 } from './render-resources.ts';
+import type { ResourceRow } from './planned-row.ts';
 import { NATIONAL_ROSTER, type NationalRoster, type RosterGender, type RosterName, type RosterPatient, type RosterRegistration } from './roster.ts';
 
 /** Name of the fixture set: the `fixture` column of every row the roster load writes. */
@@ -38,15 +40,7 @@ export interface NationalRosterOptions {
   ids?: () => string;
 }
 
-interface ResourceRow {
-  practice_ods: string;
-  id: string;
-  version: number;
-  /** FHIR JSON text as served. */
-  resource: string;
-  last_updated: Date;
-  fixture: string;
-}
+
 
 export interface PlannedOrganisationRow extends ResourceRow {
   ods_code: string;
@@ -89,6 +83,9 @@ export interface NationalRosterPlan {
   practitioners: PlannedPractitionerRow[];
   practitionerRoles: PlannedPractitionerRoleRow[];
   patients: PlannedPatientRow[];
+  /** Appointment capacity: schedules and their slots (see plan-appointment-capacity.ts). */
+  schedules: PlannedScheduleRow[];
+  slots: PlannedSlotRow[];
   /** National (not per practice) PDS records the fixture owns. */
   pdsPeople: Omit<PdsPerson, 'version'>[];
 }
@@ -233,6 +230,17 @@ export function planNationalRoster(options: NationalRosterOptions, roster: Natio
     }
   });
 
+  // Appointment capacity: schedules at the roster's locations with its practitioners, and their slots.
+  const roleByPractitionerKey = new Map(records.filter((r) => r.jobRole).map((r) => [r.key, r.jobRole!]));
+  const { schedules, slots } = planAppointmentCapacity({
+    today,
+    now,
+    row,
+    locationId: (key) => required(locationIdByKey.get(key), `held location ${key}`),
+    practitionerId: (key) => required(practitionerIdByKey.get(key), `held practitioner ${key}`),
+    practitionerRole: (key) => roleByPractitionerKey.get(key),
+  });
+
   // Patients of both cohorts, and their PDS records.
   const taken = allRosterNhsNumbers(roster);
   const patients: PlannedPatientRow[] = [];
@@ -329,7 +337,7 @@ export function planNationalRoster(options: NationalRosterOptions, roster: Natio
     });
   }
 
-  for (const [what, rows] of Object.entries({ organisations, locations, practitioners, practitionerRoles, patients })) {
+  for (const [what, rows] of Object.entries({ organisations, locations, practitioners, practitionerRoles, patients, schedules, slots })) {
     const ids = rows.map((r) => r.id);
     if (new Set(ids).size !== ids.length) throw new Error(`national roster: duplicate logical ids among ${what}: ${ids.join(', ')}`);
   }
@@ -350,6 +358,8 @@ export function planNationalRoster(options: NationalRosterOptions, roster: Natio
     practitioners,
     practitionerRoles,
     patients,
+    schedules,
+    slots,
     pdsPeople,
   };
 }
