@@ -5,7 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { IDENTIFIER_SYSTEMS, type InteractionName } from '@gpconnect/fhir';
 import { gpconnectHeaders, registrationParameters, registrationPatient } from '@gpconnect/provider/testing';
+import { findFreeSlots, openStore } from '@gpconnect/store';
 import { createScratchDatabase, type ScratchDatabase } from '@gpconnect/store/testing';
+import { loadNationalRoster } from '@gpconnect/testdata';
 import { runCli, startUp } from './test-support.ts';
 
 const ODS = 'B82617';
@@ -138,6 +140,38 @@ describe('gpconnect on the embedded store (PGlite)', () => {
     const result = await runCli(['up'], { ...env, PORT: 'eighty' });
     assert.equal(result.code, 1);
     assert.equal(result.stderr, 'gpconnect: PORT must be a whole number from 0 to 65535, not "eighty"\n');
+  });
+});
+
+describe('gpconnect up keeps the rolling appointment capacity ahead of the calendar', () => {
+  let dataDir: string;
+  before(() => {
+    dataDir = mkdtempSync(join(tmpdir(), 'gpconnect-topup-'));
+  });
+  after(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  test('a store seeded 20 days ago gets the next two weeks of free slots at start, without a reset', async () => {
+    const loadedAt = new Date(Date.now() - 20 * 24 * 3600 * 1000);
+    const seeded = await openStore({ dataDir: join(dataDir, 'pglite') });
+    try {
+      await loadNationalRoster(seeded.db, { today: loadedAt.toISOString().slice(0, 10), now: loadedAt });
+      await seeded.db.insertInto('audit_event').values({ occurred_at: loadedAt, method: 'GET', path: '/marker', outcome_code: 'OK', http_status: 200, duration_ms: 1 }).execute();
+    } finally {
+      await seeded.close();
+    }
+    const system = await startUp({ GPCONNECT_DATA_DIR: dataDir });
+    assert.match(system.banner, /Topped up the roster's appointment capacity: \d+ slots added/);
+    assert.doesNotMatch(system.banner, /Seeded/);
+    assert.equal((await system.stop()).code, 0);
+    const store = await openStore({ dataDir: join(dataDir, 'pglite') });
+    try {
+      const now = new Date();
+      const free = await findFreeSlots(store.db, ODS, now, new Date(now.getTime() + 14 * 24 * 3600 * 1000));
+      assert.ok(free.length >= 100, `${free.length} free slots in the next two weeks`);
+      assert.equal((await store.db.selectFrom('audit_event').select('path').where('path', '=', '/marker').execute()).length, 1, 'nothing was reset');
+    } finally {
+      await store.close();
+    }
   });
 });
 

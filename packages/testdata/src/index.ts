@@ -37,3 +37,5 @@ export { loadNationalRoster, resetNationalRoster, isRosterLoaded } from './load-
 export type { NationalRosterLoadSummary } from './load-national-roster.ts';
 export { patientLogicalId, htmlPatientLogicalId } from './logical-ids.ts';
 export { SDS_JOB_ROLE_NAME_SYSTEM } from './render-resources.ts';
+export { topUpAppointmentCapacity } from './top-up-appointment-capacity.ts';
+export type { TopUpSummary } from './top-up-appointment-capacity.ts';

@@ -5,6 +5,7 @@ import { bookAppointment, findFreeSlots, findPdsPerson, findPractice, insertPati
 import { testStoreBackends } from '../../store/src/testing.ts';
 import { addDays } from './dates.ts';
 import { isRosterLoaded, loadNationalRoster, resetNationalRoster } from './load-national-roster.ts';
+import { topUpAppointmentCapacity } from './top-up-appointment-capacity.ts';
 import { NATIONAL_ROSTER_FIXTURE, planNationalRoster } from './plan-national-roster.ts';
 
 const TODAY = '2026-11-24';
@@ -382,6 +383,33 @@ for (const backend of testStoreBackends()) {
       assert.equal((await findPdsPerson(db, '9658220290'))?.deceasedAt, addDays(later, -7));
       assert.equal((await findPdsPerson(db, '9690938681'))?.deceasedAt, '1993-02-17', 'absolute dates stay');
       assert.deepEqual((await listFixtureLoads(db, 'B82617')).map((l) => l.loaded_on), [later]);
+      await resetNationalRoster(db, ROSTER);
+      assert.deepEqual(await dump(db), start);
+    });
+
+    test('a top-up days later adds the new rolling slots and moves the horizons, keeping bookings; a second top-up adds nothing', async () => {
+      const later = addDays(TODAY, 3);
+      const laterNow = new Date(`${later}T08:00:00Z`);
+      // A booked slot must survive the top-up untouched.
+      const [first] = await findFreeSlots(db, 'B82617', NOW, new Date(`${addDays(TODAY, 2)}T00:00:00Z`));
+      await db.transaction().execute((trx) =>
+        bookAppointment(trx, { practice_ods: 'B82617', id: 'top-up-booking', version: 1, resource: '{}', last_updated: NOW, fixture: null, patient_id: '2', status: 'booked', start_at: first!.start_at, end_at: first!.end_at, created_at: NOW, booking_org_ods: 'A20047' }, [first!.id]),
+      );
+      const beforeIds = new Set((await db.selectFrom('slot').select('id').execute()).map((r) => r.id));
+      const summary = await topUpAppointmentCapacity(db, { today: later, now: laterNow });
+      const laterPlan = planNationalRoster({ today: later, now: laterNow });
+      const expectedNew = laterPlan.slots.filter((slot) => !beforeIds.has(slot.id));
+      assert.ok(expectedNew.length > 0);
+      assert.equal(summary.slotsAdded, expectedNew.length);
+      assert.equal(summary.schedulesMoved, 3, 'the three rolling schedules, not the 2017 one');
+      const horizonEnd = new Date(`${addDays(later, 14)}T00:00:00Z`);
+      assert.ok((await findFreeSlots(db, 'B82617', horizonEnd, new Date(`${addDays(later, 16)}T00:00:00Z`))).length > 0, 'slots reach the new horizon');
+      assert.equal((await db.selectFrom('slot').select('status').where('id', '=', first!.id).executeTakeFirstOrThrow()).status, 'busy');
+      const schedule = await db.selectFrom('schedule').select(['version', 'resource']).where('id', '=', '1').executeTakeFirstOrThrow();
+      assert.equal(schedule.version, 2);
+      assert.equal(JSON.parse(schedule.resource).meta.versionId, '2');
+      assert.deepEqual(validateResource(JSON.parse(schedule.resource)).issues.filter((i) => i.severity === 'error'), []);
+      assert.deepEqual(await topUpAppointmentCapacity(db, { today: later, now: laterNow }), { slotsAdded: 0, schedulesMoved: 0 });
       await resetNationalRoster(db, ROSTER);
       assert.deepEqual(await dump(db), start);
     });

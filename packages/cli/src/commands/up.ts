@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { pino, type Logger } from 'pino';
 import { buildProvider, SERVICE_ROOTS, type Provider } from '@gpconnect/provider';
 import { listPractices, type Store } from '@gpconnect/store';
-import { loadNationalRoster, NATIONAL_ROSTER } from '@gpconnect/testdata';
+import { loadNationalRoster, NATIONAL_ROSTER, topUpAppointmentCapacity } from '@gpconnect/testdata';
 import { describeStore, type Settings } from '../settings.ts';
 import { openConfiguredStore } from '../store-access.ts';
 import { seedIfEmpty, utcDay } from '../roster.ts';
@@ -29,6 +29,13 @@ const ROOT_TITLES: Record<keyof typeof SERVICE_ROOTS, string> = {
   html: 'Access Record HTML',
 };
 
+const TOP_UP_INTERVAL_MS = 60 * 60 * 1000;
+
+/** Tops up the roster practice's rolling slots for the current day (see topUpAppointmentCapacity). */
+function topUpRoster(store: Store, now: Date) {
+  return topUpAppointmentCapacity(store.db, { today: utcDay(now), now });
+}
+
 function processLogger(settings: Settings): Logger {
   // Human-readable on a terminal, JSON lines (for a log shipper) otherwise.
   const transport = process.stdout.isTTY ? { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss.l' } } : undefined;
@@ -47,6 +54,9 @@ export async function up(settings: Settings, options: UpOptions = {}): Promise<R
       print(`Reset the national test roster in practice ${NATIONAL_ROSTER.practice.odsCode}.`);
     } else if (await seedIfEmpty(store.db, now)) {
       print(`Seeded practice ${NATIONAL_ROSTER.practice.odsCode} with the national test roster.`);
+    } else {
+      const { slotsAdded } = await topUpRoster(store, now);
+      if (slotsAdded > 0) print(`Topped up the roster's appointment capacity: ${slotsAdded} slots added.`);
     }
     const app = await buildProvider({ store, logger, config: { validateResponses: settings.validateResponses } });
     await app.listen({ port: settings.port, host: settings.host });
@@ -60,6 +70,12 @@ export async function up(settings: Settings, options: UpOptions = {}): Promise<R
         print(`  ${ROOT_TITLES[root as keyof typeof SERVICE_ROOTS].padEnd(30)} ${url}/${practice.ods_code}/${path}`);
       }
     }
+    // Rolling slots must never run out while the system stays up: top them up every hour (a no-op
+    // until the day changes).
+    const topUpTimer = setInterval(() => {
+      topUpRoster(store, new Date()).catch((error: Error) => logger.error({ err: { type: error.name } }, 'appointment capacity top-up failed'));
+    }, TOP_UP_INTERVAL_MS);
+    topUpTimer.unref();
     let closing: Promise<void> | undefined;
     return {
       url,
@@ -67,6 +83,7 @@ export async function up(settings: Settings, options: UpOptions = {}): Promise<R
       store,
       close: () =>
         (closing ??= (async () => {
+          clearInterval(topUpTimer);
           try {
             await app.close(); // stops accepting, finishes in-flight requests, flushes the audit trail
           } finally {
