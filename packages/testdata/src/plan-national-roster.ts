@@ -1,5 +1,5 @@
 import { ALL_CAPABILITIES, isValidNhsNumber } from '@gpconnect/fhir';
-import type { PdsDemographics, PdsPerson, RegistrationStatus } from '@gpconnect/store';
+import type { PatientRow, PdsDemographics, PdsPerson, ResourceColumns } from '@gpconnect/store';
 import { parseIsoDate } from './dates.ts';
 import { patientCircumstances } from './patient-circumstances.ts';
 import { planAppointmentCapacity, type PlannedScheduleRow, type PlannedSlotRow } from './plan-appointment-capacity.ts';
@@ -56,20 +56,8 @@ export interface PlannedPractitionerRoleRow extends ResourceRow {
   practitioner_id: string;
   organisation_id: string;
 }
-export interface PlannedPatientRow extends ResourceRow {
-  nhs_number: string;
-  registration_status: RegistrationStatus;
-  registration_type: string;
-  registration_start: string | null;
-  registration_end: string | null;
-  nhs_number_verification: string;
-  sensitive: boolean;
-  deceased_at: string | null;
-  dissent: boolean;
-  record_in_transit: boolean;
-  usual_gp_id: string | null;
-  preferred_branch_id: string | null;
-}
+/** A patient row as the store holds it (PatientRow), with the roster's resource columns. */
+export type PlannedPatientRow = ResourceRow & Omit<PatientRow, keyof ResourceColumns | 'provenance'>;
 
 /** Everything one load of the roster writes, computed without touching the store. */
 export interface NationalRosterPlan {
