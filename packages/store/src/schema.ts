@@ -119,6 +119,7 @@ export interface ScheduleTable extends ResourceColumns {
 
 export type SlotStatus = 'free' | 'busy' | 'busy-unavailable' | 'busy-tentative' | 'entered-in-error';
 
+/** A slot's `resource` is its Slot JSON without `status`, which lives in the column (see servedSlotJson). */
 export interface SlotTable extends ResourceColumns {
   schedule_id: string;
   start_at: ColumnType<Date, Date | string, Date | string>;
@@ -130,6 +131,8 @@ export interface SlotTable extends ResourceColumns {
   booking_org_ods: string[] | null;
   /** Only these organisation types (GPConnect-OrganisationType-1) may book it; null: any. */
   booking_org_types: string[] | null;
+  /** Marked "GP Connect bookable" by the practice; other slots are never offered or booked. */
+  gpconnect_bookable: ColumnType<boolean, boolean | undefined, boolean>;
 }
 
 export interface AppointmentTable extends ResourceColumns {

@@ -20,7 +20,6 @@ export type {
 export { NATIONAL_ROSTER_FIXTURE, planNationalRoster } from './plan-national-roster.ts';
 export { planAppointmentCapacity } from './plan-appointment-capacity.ts';
 export type { PlannedScheduleRow, PlannedSlotRow } from './plan-appointment-capacity.ts';
-export { formatUkDateTime, ukLocalInstant, ukOffsetMinutes } from './uk-local-time.ts';
 export { patientCircumstances } from './patient-circumstances.ts';
 export type { PatientCircumstances } from './patient-circumstances.ts';
 export { replacementNhsNumber } from './replacement-nhs-number.ts';

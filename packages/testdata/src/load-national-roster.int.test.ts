@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ALL_CAPABILITIES, checkConformance, checkStructure, CODE_SYSTEMS, EXTENSIONS, IDENTIFIER_SYSTEMS, PROFILES, validateResource } from '@gpconnect/fhir';
-import { bookAppointment, findFreeSlots, findPdsPerson, findPractice, insertPatient, listFixtureLoads, openStore, sql, type Database, type Kysely, type Store } from '@gpconnect/store';
+import { bookAppointment, findFreeSlots, servedSlotJson, findPdsPerson, findPractice, insertPatient, listFixtureLoads, openStore, sql, type Database, type Kysely, type Store } from '@gpconnect/store';
 import { testStoreBackends } from '../../store/src/testing.ts';
 import { addDays } from './dates.ts';
 import { isRosterLoaded, loadNationalRoster, resetNationalRoster } from './load-national-roster.ts';
@@ -318,14 +318,14 @@ for (const backend of testStoreBackends()) {
       ]);
       const slots = await db.selectFrom('slot').selectAll().where('practice_ods', '=', 'B82617').execute();
       assert.equal(slots.length, PLAN.slots.length);
-      for (const row of [...schedules, ...slots]) {
-        const resource = JSON.parse(row.resource) as { id: string };
-        assert.equal(resource.id, row.id);
-        assert.deepEqual(validateResource(resource).issues, [], row.id);
+      for (const row of [...schedules.map((s) => s.resource), ...slots.map(servedSlotJson)]) {
+        const resource = JSON.parse(row) as { id: string };
+        assert.deepEqual(validateResource(resource).issues, [], resource.id);
       }
       for (const row of slots) {
         assert.equal(Date.parse(JSON.parse(row.resource).start), row.start_at.getTime(), row.id);
-        assert.deepEqual([row.delivery_channels, row.booking_org_ods, row.booking_org_types], [['In-person'], null, null]);
+        assert.equal(JSON.parse(row.resource).id, row.id);
+        assert.deepEqual([row.status, row.delivery_channels, row.booking_org_ods, row.booking_org_types, row.gpconnect_bookable], ['free', ['In-person'], null, null, true]);
       }
     });
 

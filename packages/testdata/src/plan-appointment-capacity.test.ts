@@ -1,17 +1,18 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CODE_SYSTEMS, EXTENSIONS, PROFILES, validateResource } from '@gpconnect/fhir';
+import { CODE_SYSTEMS, EXTENSIONS, formatUkDateTime, PROFILES, ukLocalInstant, ukOffsetMinutes, validateResource } from '@gpconnect/fhir';
+import { servedSlotJson, type SlotStatus } from '@gpconnect/store';
 import { addDays } from './dates.ts';
 import { HISTORICAL_SLOTS, ORG2_SLOTS, ROLLING_DAYS } from './plan-appointment-capacity.ts';
 import { planNationalRoster, type NationalRosterPlan } from './plan-national-roster.ts';
-import { formatUkDateTime, ukLocalInstant, ukOffsetMinutes } from './uk-local-time.ts';
 
 const TODAY = '2026-11-24';
 const NOW = new Date(`${TODAY}T10:00:00Z`);
 const plan = planNationalRoster({ today: TODAY, now: NOW });
 
 type Json = Record<string, any>;
-const parse = (row: { resource: string }) => JSON.parse(row.resource) as Json;
+/** The resource as served: a slot row's JSON gains its status column (servedSlotJson). */
+const parse = (row: { resource: string; status?: SlotStatus }) => JSON.parse(row.status ? servedSlotJson({ resource: row.resource, status: row.status }) : row.resource) as Json;
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
 

@@ -1,7 +1,7 @@
 import type { SlotStatus } from '@gpconnect/store';
 import { addDays, parseIsoDate } from './dates.ts';
 import { renderSchedule, renderSlot } from './render-appointment-resources.ts';
-import { formatUkDateTime, ukLocalInstant } from './uk-local-time.ts';
+import { formatUkDateTime, ukLocalInstant } from '@gpconnect/fhir';
 import type { ResourceRow } from './planned-row.ts';
 
 /**
@@ -132,7 +132,7 @@ export function planAppointmentCapacity(input: AppointmentCapacityInput): { sche
   const addSlot = (scheduleId: string, start: Date, status: SlotStatus) => {
     const end = new Date(start.getTime() + SLOT_MINUTES * MINUTE_MS);
     const id = slotId(scheduleId, start);
-    const resource = renderSlot({ id, now, scheduleId, status, start, end, serviceType: SLOT_SERVICE_TYPE, deliveryChannel: DELIVERY_CHANNEL });
+    const resource = renderSlot({ id, now, scheduleId, start, end, serviceType: SLOT_SERVICE_TYPE, deliveryChannel: DELIVERY_CHANNEL });
     slots.push({
       ...row,
       id,

@@ -1,6 +1,4 @@
-import { CODE_SYSTEMS, EXTENSIONS, PROFILES } from '@gpconnect/fhir';
-import type { SlotStatus } from '@gpconnect/store';
-import { formatUkDateTime } from './uk-local-time.ts';
+import { CODE_SYSTEMS, EXTENSIONS, formatUkDateTime, PROFILES } from '@gpconnect/fhir';
 
 /**
  * Renders the roster's appointment capacity as the GP Connect 1.x (STU3) Schedule and Slot resources
@@ -51,7 +49,6 @@ export interface SlotInput {
   id: string;
   now: Date;
   scheduleId: string;
-  status: SlotStatus;
   start: Date;
   end: Date;
   /** The practice's slot type description (serviceType[0].text, SHALL). */
@@ -60,6 +57,10 @@ export interface SlotInput {
   deliveryChannel: string;
 }
 
+/**
+ * The Slot without its `status`: that changes with every booking and lives in the slot's column, and
+ * the store adds it when the slot is served (servedSlotJson).
+ */
 export function renderSlot(input: SlotInput): Json {
   return {
     resourceType: 'Slot',
@@ -68,7 +69,6 @@ export function renderSlot(input: SlotInput): Json {
     extension: [{ url: EXTENSIONS.deliveryChannel, valueCode: input.deliveryChannel }],
     serviceType: [{ text: input.serviceType }],
     schedule: { reference: `Schedule/${input.scheduleId}` },
-    status: input.status,
     start: formatUkDateTime(input.start),
     end: formatUkDateTime(input.end),
   };

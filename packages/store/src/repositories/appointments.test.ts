@@ -82,10 +82,15 @@ for (const backend of testStoreBackends()) {
         assert.equal(await book(store, 'a2', ['s1', 's2']), 'unavailable');
         assert.equal(await liveHolds(store, 's1'), 0, 's1 was not held by the failed booking');
         assert.equal((await store.db.selectFrom('slot').select('status').where('id', '=', 's1').executeTakeFirst())?.status, 'free');
-        await store.db.transaction().execute((trx) => cancelAppointment(trx, ODS, 'a1', { resource: '{}', version: 2, last_updated: NOW, provenance: null }));
+        const changes = { resource: '{}', version: 2, last_updated: NOW, provenance: null };
+        assert.equal(await store.db.transaction().execute((trx) => cancelAppointment(trx, ODS, 'a1', 2, changes)), false, 'a stale version changes nothing');
+        assert.equal((await store.db.selectFrom('slot').select('status').where('id', '=', 's2').executeTakeFirst())?.status, 'busy');
+        assert.equal(await store.db.transaction().execute((trx) => cancelAppointment(trx, ODS, 'a1', 1, changes)), true);
         assert.equal((await store.db.selectFrom('slot').select('status').where('id', '=', 's2').executeTakeFirst())?.status, 'free');
         assert.equal(await book(store, 'a3', ['s1', 's2']), 'booked');
         assert.equal(await liveHolds(store, 's2'), 1);
+        assert.equal(await store.db.transaction().execute((trx) => cancelAppointment(trx, ODS, 'a1', 2, changes)), false, 'a cancelled appointment cannot be cancelled again');
+        assert.equal(await liveHolds(store, 's2'), 1, 'and its old slots stay with the new booking');
       }));
 
     test('a slot that is not free (busy-unavailable) cannot be booked', () =>

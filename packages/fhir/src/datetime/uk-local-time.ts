@@ -1,4 +1,3 @@
-import { parseIsoDate } from './dates.ts';
 
 /**
  * UK local time (Europe/London) for appointment capacity. GP Connect writes Slot, Schedule and
@@ -20,6 +19,15 @@ const LONDON = new Intl.DateTimeFormat('en-GB', {
 });
 
 const MINUTE_MS = 60_000;
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** Midnight UTC on `date` (YYYY-MM-DD) in ms; throws unless it is a real calendar date. */
+function utcMidnight(date: string): number {
+  const match = ISO_DATE.exec(date);
+  const time = match ? Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])) : NaN;
+  if (Number.isNaN(time) || new Date(time).toISOString().slice(0, 10) !== date) throw new RangeError(`${JSON.stringify(date)} is not a calendar date (YYYY-MM-DD)`);
+  return time;
+}
 
 /** Minutes UK local time is ahead of UTC at `instant` (ms since the epoch): 0 (GMT) or 60 (BST). */
 export function ukOffsetMinutes(instant: number): number {
@@ -36,7 +44,7 @@ export function ukOffsetMinutes(instant: number): number {
 export function ukLocalInstant(date: string, time: string): Date {
   const match = /^([01]\d|2[0-3]):([0-5]\d)$/.exec(time);
   if (!match) throw new RangeError(`expected a time hh:mm, got ${JSON.stringify(time)}`);
-  const wall = parseIsoDate(date) + (Number(match[1]) * 60 + Number(match[2])) * MINUTE_MS;
+  const wall = utcMidnight(date) + (Number(match[1]) * 60 + Number(match[2])) * MINUTE_MS;
   // The offset in force at the wall time: first guess with the offset at `wall` read as UTC, then
   // take the offset at that guess (they differ only within an hour of a change).
   const offset = ukOffsetMinutes(wall - ukOffsetMinutes(wall) * MINUTE_MS);
