@@ -52,6 +52,10 @@ export const EXTENSIONS = {
   practitionerRole: `${SD}Extension-GPConnect-PractitionerRole-1`,
   /** Slot and Appointment: how the appointment happens; version 2 carries a valueCode (appointments.md §1). */
   deliveryChannel: `${SD}Extension-GPConnect-DeliveryChannel-2`,
+  /** Appointment: the contained Organization that booked it (valueReference `#id`). */
+  bookingOrganisation: `${SD}Extension-GPConnect-BookingOrganisation-1`,
+  /** Appointment: why it was cancelled (valueString). */
+  appointmentCancellationReason: `${SD}Extension-GPConnect-AppointmentCancellationReason-1`,
 } as const;
 
 export const CODE_SYSTEMS = {
@@ -60,6 +64,8 @@ export const CODE_SYSTEMS = {
   humanLanguage: `${CS}CareConnect-HumanLanguage-1`,
   sdsJobRoleName: `${CS}CareConnect-SDSJobRoleName-1`,
   deliveryChannel: `${CS}GPConnect-DeliveryChannel-1`,
+  /** Kinds of booking organisation slots can be reserved for: gp-practice, urgent-care. */
+  organisationType: `${CS}GPConnect-OrganisationType-1`,
 } as const;
 
 export const OPERATION_DEFINITIONS = {

@@ -15,6 +15,7 @@ import { PracticeDirectory } from './pipeline/practice-directory.ts';
 import { readSspHeaders } from './pipeline/ssp-headers.ts';
 import { foundationsHandlers } from './foundations/index.ts';
 import { metadataHandlers } from './metadata/index.ts';
+import { appointmentHandlers } from './appointments/index.ts';
 
 export interface ProviderOptions {
   store: Store;
@@ -34,7 +35,7 @@ export interface Provider extends FastifyInstance {
   responseValidation: ResponseValidation | undefined;
 }
 
-const HANDLERS: HandlerTable = { ...metadataHandlers, ...foundationsHandlers };
+const HANDLERS: HandlerTable = { ...metadataHandlers, ...foundationsHandlers, ...appointmentHandlers };
 
 /** Every method a FHIR client might send; each URL answers all of them so that a wrong one is 405, not 404. */
 const ALL_METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'HEAD'] as const;

@@ -2,6 +2,7 @@ import { fail, IDENTIFIER_SYSTEMS, isValidNhsNumber } from '@gpconnect/fhir';
 import { findPatientById, findPatientWithPdsFlags, findPdsPerson, updatePatient, type Kysely, type PatientWithPdsFlags } from '@gpconnect/store';
 import type { Database } from '@gpconnect/store';
 import type { Handler } from '../http/handler.ts';
+import type { GpConnectContext } from '../pipeline/request-context.ts';
 import { resourceResponse, searchsetResponse } from '../http/fhir-response.ts';
 import { demographicsMatch, pdsProblem, pdsTraceDemographics, type TraceDemographics } from './demographic-match.ts';
 import { isLogicalId, readSearchIdentifier } from './search-identifier.ts';
@@ -9,7 +10,7 @@ import { isDisclosable } from './registration-status.ts';
 import { VERIFIED, VERIFIED_NHS_NUMBER_EXTENSION } from './nhs-number-verification.ts';
 
 
-interface ServedPatient {
+export interface ServedPatient {
   json: string;
   version: number;
 }
@@ -65,12 +66,26 @@ async function servablePatient(db: Kysely<Database>, row: PatientWithPdsFlags | 
   return verifyAgainstPds(db, row, now);
 }
 
-export const readPatient: Handler = async ({ practice, params, context }, { db, clock }) => {
-  const id = params['id'];
-  const row = isLogicalId(id) ? await findPatientWithPdsFlags(db, practice.ods_code, { id }) : undefined;
+/** The patient with logical id `id` if Foundations would disclose them; the audit trail learns whose record it was. */
+export async function findDisclosablePatient(db: Kysely<Database>, practiceOds: string, id: string | undefined, context: GpConnectContext, now: Date): Promise<ServedPatient | undefined> {
+  const row = isLogicalId(id) ? await findPatientWithPdsFlags(db, practiceOds, { id }) : undefined;
   if (row) context.patientNhsNumber = row.nhs_number;
-  const served = await servablePatient(db, row, clock());
+  return servablePatient(db, row, now);
+}
+
+/**
+ * The patient with logical id `id` if Foundations would disclose them, else PATIENT_NOT_FOUND; the
+ * audit trail learns whose record was asked for either way. Other capabilities use this too, so that
+ * a record hidden here is hidden everywhere.
+ */
+export async function disclosablePatient(db: Kysely<Database>, practiceOds: string, id: string | undefined, context: GpConnectContext, now: Date): Promise<ServedPatient> {
+  const served = await findDisclosablePatient(db, practiceOds, id, context, now);
   if (!served) fail('PATIENT_NOT_FOUND', `No patient with id ${JSON.stringify(id)}`);
+  return served;
+}
+
+export const readPatient: Handler = async ({ practice, params, context }, { db, clock }) => {
+  const served = await disclosablePatient(db, practice.ods_code, params['id'], context, clock());
   return resourceResponse(served.json, served.version);
 };
 

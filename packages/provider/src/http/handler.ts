@@ -1,3 +1,4 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import type { InteractionName } from '@gpconnect/fhir';
 import type { Database, Kysely, PracticeRow } from '@gpconnect/store';
 import type { ProviderConfig } from '../config.ts';
@@ -13,6 +14,10 @@ export interface HandlerRequest {
   query: Readonly<Record<string, string | string[] | undefined>>;
   /** The parsed JSON body of a POST or PUT. */
   body: unknown;
+  /** The request path without its query string (a created resource's Location is built on it). */
+  path: string;
+  /** Request headers (If-Match for versioned updates). */
+  headers: IncomingHttpHeaders;
   /** Handlers record what the audit trail needs (the patient's NHS number) here. */
   context: GpConnectContext;
 }

@@ -16,21 +16,23 @@ export function renderBody(json: string, format: ResponseFormat, serviceRoot: Se
 
 /**
  * The one place a FHIR response becomes bytes: status, Content-Type and ETag, in the format the
- * request negotiated (request.gpc.format). (Cache-Control and the audit record are added for every
- * response, errors included, in the app's onSend hook.)
+ * request negotiated (request.gpc.format). `minimal` (Prefer: return=minimal) drops the body of a
+ * single versioned resource, which is still validated. (Cache-Control and the audit record are added
+ * for every response, errors included, in the app's onSend hook.)
  */
-export function sendFhir(reply: FastifyReply, serviceRoot: ServiceRoot | undefined, response: FhirResponse): FastifyReply {
+export function sendFhir(reply: FastifyReply, serviceRoot: ServiceRoot | undefined, response: FhirResponse, minimal = false): FastifyReply {
   const format = reply.request.gpc?.format ?? 'json';
   (reply.server as Provider).responseValidation?.check(response.json, serviceRoot, {
     method: reply.request.method,
     url: reply.request.url,
     interaction: reply.request.gpc?.interaction?.name ?? null,
   });
-  const body = renderBody(response.json, format, serviceRoot);
-  reply.code(response.status).type(responseContentType(serviceRoot, format));
+  reply.code(response.status);
   if (response.version !== undefined) reply.header('etag', `W/"${response.version}"`);
   if (response.location !== undefined) reply.header('location', response.location);
-  return reply.send(body);
+  if (minimal && response.version !== undefined) return reply.send();
+  reply.type(responseContentType(serviceRoot, format));
+  return reply.send(renderBody(response.json, format, serviceRoot));
 }
 
 /** Sends the catalogued OperationOutcome for an error, in the dialect of the service root. */

@@ -43,6 +43,16 @@ function parseBody(raw: unknown, format: ResponseFormat, release: FhirRelease): 
 }
 
 /**
+ * Whether a create or update asked for no body back (`Prefer: return=minimal`, FHIR http): the
+ * status, ETag and Location then say everything.
+ */
+function prefersMinimal(request: FastifyRequest): boolean {
+  if (request.method !== 'POST' && request.method !== 'PUT') return false;
+  const prefer = request.headers.prefer;
+  return typeof prefer === 'string' && prefer.split(/[;,]/).some((p) => p.trim().toLowerCase() === 'return=minimal');
+}
+
+/**
  * The GP Connect request pipeline (general.md), the same for every interaction: practice routing ->
  * method -> SSP headers and interaction ID -> JWT and scope -> capability switch -> content
  * negotiation -> body -> the capability's handler. Each stage throws a catalogued error; the error
@@ -83,7 +93,8 @@ export function gpconnectRoute(endpoint: Endpoint, practices: PracticeDirectory,
 
     const handler = handlers[interaction.name];
     if (!handler) fail('NOT_IMPLEMENTED', `${interaction.interactionId} is not implemented by this provider yet`);
-    const response = await handler({ practice, params, query, body, context }, deps);
-    return sendFhir(reply, endpoint.serviceRoot, response);
+    const path = request.url.split('?')[0]!;
+    const response = await handler({ practice, params, query, body, path, headers: request.headers, context }, deps);
+    return sendFhir(reply, endpoint.serviceRoot, response, prefersMinimal(request));
   };
 }

@@ -46,3 +46,32 @@ export async function findPractitionersBySdsUserId(db: Kysely<Database>, practic
     .orderBy('id')
     .execute();
 }
+
+/** The resources of one table with these logical ids (those that exist), by id. */
+export async function readResources(
+  db: Kysely<Database>,
+  table: ResourceTable,
+  practiceOds: string,
+  ids: readonly string[],
+): Promise<StoredResource[]> {
+  if (ids.length === 0) return [];
+  return (db as unknown as Kysely<Record<string, ResourceColumns>>)
+    .selectFrom(table)
+    .select(['id', 'version', 'resource'])
+    .where('practice_ods', '=', practiceOds)
+    .where('id', 'in', [...ids])
+    .orderBy('id')
+    .execute();
+}
+
+/** Locations with these ids, with the organisation that manages each (Location.managingOrganization). */
+export async function findLocations(db: Kysely<Database>, practiceOds: string, ids: readonly string[]): Promise<(StoredResource & { organisation_id: string })[]> {
+  if (ids.length === 0) return [];
+  return db
+    .selectFrom('location')
+    .select(['id', 'version', 'resource', 'organisation_id'])
+    .where('practice_ods', '=', practiceOds)
+    .where('id', 'in', [...ids])
+    .orderBy('id')
+    .execute();
+}
