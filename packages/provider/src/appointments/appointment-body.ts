@@ -39,6 +39,7 @@ export const MAX_COMMENT = 500;
 /** Elements GP Connect forbids in requests although the base resource or profile has them. */
 const FORBIDDEN = ['modifierExtension', 'reason', 'specialty', 'appointmentType', 'indication', 'supportingInformation', 'incomingReferral', 'requestedPeriod'];
 const KNOWN_EXTENSIONS = new Set<string>([EXTENSIONS.bookingOrganisation, EXTENSIONS.practitionerRole, EXTENSIONS.deliveryChannel, EXTENSIONS.appointmentCancellationReason]);
+const PARTICIPATION_STATUSES = new Set(['accepted', 'declined', 'tentative', 'needs-action']);
 /** A relative reference `Type/id` to a resource of this practice. */
 const RELATIVE_REFERENCE = /^([A-Z][A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})$/;
 
@@ -100,10 +101,11 @@ export function readAppointmentBody(body: unknown): AppointmentBody {
     if (reference.resourceType !== 'Slot') invalidResource(`Appointment.slot[${i}] must reference a Slot`);
     return reference.id;
   });
-  const participants = ((resource['participant'] as { actor?: { reference?: unknown }; status: string }[]) ?? []).map((p, i) => ({
-    ...relativeReference(p.actor?.reference, `Appointment.participant[${i}].actor`),
-    status: p.status,
-  }));
+  const participants = ((resource['participant'] as { actor?: { reference?: unknown }; status?: unknown }[]) ?? []).map((p, i) => {
+    // Appointment.participant.status is 1..1 in FHIR STU3 (the profile's differential leaves it out).
+    if (typeof p.status !== 'string' || !PARTICIPATION_STATUSES.has(p.status)) invalidResource(`Appointment.participant[${i}].status must be one of ${[...PARTICIPATION_STATUSES].join(', ')}`);
+    return { ...relativeReference(p.actor?.reference, `Appointment.participant[${i}].actor`), status: p.status };
+  });
 
   const description = resource['description'] as string;
   const comment = resource['comment'] as string | undefined;
