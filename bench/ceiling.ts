@@ -1,11 +1,12 @@
 import type { AddressInfo } from 'node:net';
 import Fastify from 'fastify';
-import type { Database, Kysely } from '@gpconnect/store';
+import { findFreeSlots, servedSlotJson, type Database, type Kysely } from '@gpconnect/store';
 
 /**
- * The ceiling the provider is measured against: a bare fastify app that returns the same stored
- * Patient row, selected by key through the same connection pool, with nothing else on the path (no
- * header or JWT checks, no audit, no hooks). What the provider spends beyond this is the pipeline.
+ * The ceilings the provider is measured against: a bare fastify app doing the same storage work
+ * through the same connection pool with nothing else on the path (no header or JWT checks, no
+ * validation, no audit, no hooks): the same Patient row by key, the same free slots as one Bundle,
+ * a slot taken by one conditional UPDATE. What the provider spends beyond this is the pipeline.
  */
 export interface Ceiling {
   origin: string;
@@ -18,6 +19,9 @@ const FHIR_JSON = 'application/fhir+json;charset=utf-8';
 
 export async function startCeiling(db: Kysely<Database>): Promise<Ceiling> {
   const app = Fastify({ logger: false });
+  // Bodies as text, as the provider reads them.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => done(null, body));
 
   // Primary key (practice_ods, id), as the provider's Patient read.
   app.get<{ Params: { ods: string; id: string } }>('/ceiling/:ods/Patient/:id', async (request, reply) => {
@@ -43,6 +47,33 @@ export async function startCeiling(db: Kysely<Database>): Promise<Ceiling> {
       .executeTakeFirst();
     const entries = row ? `,"entry":[{"resource":${row.resource}}]` : '';
     return reply.type(FHIR_JSON).send(`{"resourceType":"Bundle","type":"searchset"${entries}}`);
+  });
+
+  // The same free slots of the same window with their schedules, and the practice's organisations, as
+  // one searchset Bundle of the same entries the provider returns: one join and one lookup.
+  app.get<{ Params: { ods: string }; Querystring: { start: string; end: string } }>('/ceiling/:ods/Slot', async (request, reply) => {
+    const from = new Date(`${request.query.start.slice(2)}T00:00:00Z`);
+    const to = new Date(Date.parse(`${request.query.end.slice(2)}T00:00:00Z`) + 86_400_000);
+    const slots = await findFreeSlots(db, request.params.ods, from, to);
+    const organisations = await db.selectFrom('organisation').select('resource').where('practice_ods', '=', request.params.ods).where('id', 'in', ['1', '2']).execute();
+    const schedules = new Map(slots.map((s) => [s.schedule_id, s.schedule_resource]));
+    const entries = [...slots.map(servedSlotJson), ...schedules.values(), ...organisations.map((o) => o.resource)].map((json) => `{"resource":${json}}`);
+    return reply.type(FHIR_JSON).send(`{"resourceType":"Bundle","type":"searchset","entry":[${entries.join(',')}]}`);
+  });
+
+  // Booking's floor: read the slot named in the body and take it with one conditional UPDATE.
+  app.post<{ Params: { ods: string } }>('/ceiling/:ods/Appointment', async (request, reply) => {
+    const body = JSON.parse(request.body as string) as { slot: { reference: string }[] };
+    const slotId = body.slot[0]!.reference.slice('Slot/'.length);
+    const taken = await db
+      .updateTable('slot')
+      .set({ status: 'busy' })
+      .where('practice_ods', '=', request.params.ods)
+      .where('id', '=', slotId)
+      .where('status', '=', 'free')
+      .returning('id')
+      .executeTakeFirst();
+    return reply.code(taken ? 201 : 409).type(FHIR_JSON).send(request.body as string);
   });
 
   await app.listen({ port: 0, host: '127.0.0.1' });

@@ -16,6 +16,11 @@ export interface LoadSpec {
   toAsid: string;
   durationSeconds: number;
   connections: number;
+  /**
+   * Set for the booking scenario: every request POSTs a booking of the next bench slot (bench-slots.ts),
+   * starting at `firstSlot`, for patient `patientId`.
+   */
+  booking?: { firstSlot: number; patientId: string };
 }
 
 export interface LoadResult {

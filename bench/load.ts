@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import autocannon from 'autocannon';
-import { gpconnectHeaders } from '@gpconnect/provider/testing';
+import { bookingRequest, gpconnectHeaders } from '@gpconnect/provider/testing';
 import type { LoadResult, LoadSpec } from './load-protocol.ts';
+import { BENCH_SCHEDULE, benchSlot } from './bench-slots.ts';
 
 /**
  * One load run, in a process of its own (forked by run.ts with the LoadSpec as its argument): it
@@ -14,7 +15,16 @@ function percentile(sorted: Float64Array, p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
+/** The body of the next request: a booking of the next unbooked bench slot, or none for a GET. */
+function bodies(spec: LoadSpec): () => string | undefined {
+  const booking = spec.booking;
+  if (!booking) return () => undefined;
+  let next = booking.firstSlot;
+  return () => JSON.stringify(bookingRequest({ patientId: booking.patientId, slots: [benchSlot(next++)], locationId: BENCH_SCHEDULE.locationId, practitionerId: BENCH_SCHEDULE.practitionerId }));
+}
+
 async function runLoad(spec: LoadSpec): Promise<LoadResult> {
+  const nextBody = bodies(spec);
   const instance = autocannon({
     url: spec.origin,
     connections: spec.connections,
@@ -22,15 +32,16 @@ async function runLoad(spec: LoadSpec): Promise<LoadResult> {
     timeout: 10,
     requests: [
       {
-        method: 'GET',
+        method: spec.booking ? 'POST' : 'GET',
         path: spec.path,
         // A conforming consumer mints a new JWT for every request (iat now, exp iat + 300) and a new
         // Ssp-TraceID; the provider's clock is real time, so so is ours. The ceiling gets the same
         // headers, so both servers parse identical requests and the client pays the same cost.
-        setupRequest: (request) => ({
-          ...request,
-          headers: gpconnectHeaders(spec.interaction, { toAsid: spec.toAsid, now: Math.floor(Date.now() / 1000), traceId: randomUUID() }),
-        }),
+        setupRequest: (request) => {
+          const body = nextBody();
+          const headers = gpconnectHeaders(spec.interaction, { toAsid: spec.toAsid, now: Math.floor(Date.now() / 1000), traceId: randomUUID() });
+          return { ...request, headers: body === undefined ? headers : { ...headers, 'content-type': 'application/fhir+json' }, ...(body === undefined ? {} : { body }) };
+        },
       },
     ],
   });

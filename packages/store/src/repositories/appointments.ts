@@ -116,6 +116,8 @@ export async function findFreeSlots(db: Kysely<Database>, practiceOds: string, f
   return slotsWithSchedules(db, practiceOds)
     .where('slot.status', '=', 'free')
     .where('slot.start_at', '>=', from)
+    // Implied by end_at <= to, but it bounds the index range: without it the scan runs to the end of the book.
+    .where('slot.start_at', '<', to)
     .where('slot.end_at', '<=', to)
     .orderBy('slot.start_at')
     .orderBy('slot.id')
