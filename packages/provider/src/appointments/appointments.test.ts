@@ -305,6 +305,21 @@ for (const backend of testStoreBackends()) {
         assert.equal(await slotStatus('1-202612010910'), 'busy', 'nothing was cancelled');
       });
 
+      test('visits the practice booked can be read and retrieved, but not amended or cancelled through GP Connect', async () => {
+        const appointment = await booked([slot('2026-12-01T09:30')]);
+        const visit = {
+          ...appointment,
+          extension: (appointment['extension'] as Json[]).map((e) => (e['url'] === EXTENSIONS.deliveryChannel ? { ...e, valueCode: 'Visit' } : e)),
+          comment: 'Home visit',
+        };
+        await provider.store.db.updateTable('appointment').set({ resource: JSON.stringify(visit) }).where('id', '=', appointment['id'] as string).execute();
+        assert.equal(expectResource(await read(appointment['id'] as string), 'Appointment')['comment'], 'Home visit');
+        const retrieved = bundleEntries(expectResource(await retrieve('1', 'start=ge2026-12-01&start=le2026-12-01'), 'Bundle'));
+        assert.ok(retrieved.some((a) => a['id'] === appointment['id']));
+        expectOperationOutcome(await put('amendAppointment', { ...visit, description: 'changed' }), 'INVALID_RESOURCE');
+        expectOperationOutcome(await put('cancelAppointment', cancellation(visit, 'no longer needed')), 'INVALID_RESOURCE');
+      });
+
       test('past appointments cannot be amended or cancelled', async () => {
         const appointment = await booked([slot('2026-12-01T09:20')]);
         await provider.store.db.updateTable('appointment').set({ start_at: new Date('2026-11-24T09:00:00Z') }).where('id', '=', appointment['id'] as string).execute();

@@ -51,8 +51,8 @@ function checkBookable(request: AppointmentBody, slots: SlotWithSchedule[], orga
 }
 
 /**
- * Book an appointment (appointments.md §5): checks the request and the slots, then, in one
- * transaction, creates the appointment and claims its slots. The database lets only one live
+ * Book an appointment (appointments.md §5): checks the request, the patient and the slots, then, in
+ * one statement (one transaction), creates the appointment and claims its slots. The database lets only one live
  * appointment hold a slot, so of concurrent bookings of one slot exactly one succeeds; the others,
  * like a booking of a slot already taken, are 409 DUPLICATE_REJECTED and leave nothing behind.
  */
@@ -64,9 +64,8 @@ export const bookAppointment: Handler = async ({ practice, body, path, context }
   const patients = participantIds(request, 'Patient');
   if (patients.length !== 1) invalidResource('The appointment needs exactly one Patient participant');
   const now = clock();
-  await disclosablePatient(db, practice.ods_code, patients[0], context, now);
-
-  const slots = requireSlots(request, await findSlotsById(db, practice.ods_code, request.slotIds));
+  const [, found] = await Promise.all([disclosablePatient(db, practice.ods_code, patients[0], context, now), findSlotsById(db, practice.ods_code, request.slotIds)]);
+  const slots = requireSlots(request, found);
   checkBookable(request, slots, organisation, now);
   const taken = slots.find((slot) => slot.status !== 'free');
   if (taken) fail('DUPLICATE_REJECTED', `Slot/${taken.id} is no longer free`);
@@ -74,26 +73,24 @@ export const bookAppointment: Handler = async ({ practice, body, path, context }
   const id = ids();
   const resource = renderBookedAppointment({ id, now, request, slots });
   try {
-    await db.transaction().execute((trx) =>
-      holdSlots(
-        trx,
-        {
-          practice_ods: practice.ods_code,
-          id,
-          version: 1,
-          resource,
-          last_updated: now,
-          fixture: null,
-          patient_id: patients[0]!,
-          status: 'booked',
-          start_at: slots[0]!.start_at,
-          end_at: slots[slots.length - 1]!.end_at,
-          created_at: now,
-          booking_org_ods: organisation.odsCode,
-          provenance: JSON.stringify(writeProvenance(context, now)),
-        },
-        request.slotIds,
-      ),
+    await holdSlots(
+      db,
+      {
+        practice_ods: practice.ods_code,
+        id,
+        version: 1,
+        resource,
+        last_updated: now,
+        fixture: null,
+        patient_id: patients[0]!,
+        status: 'booked',
+        start_at: slots[0]!.start_at,
+        end_at: slots[slots.length - 1]!.end_at,
+        created_at: now,
+        booking_org_ods: organisation.odsCode,
+        provenance: JSON.stringify(writeProvenance(context, now)),
+      },
+      request.slotIds,
     );
   } catch (error) {
     if (error instanceof SlotUnavailableError) fail('DUPLICATE_REJECTED', `Slot ${error.slotIds.join(', ')} was booked by another request`);

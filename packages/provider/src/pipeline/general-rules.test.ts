@@ -156,8 +156,9 @@ for (const backend of testStoreBackends()) {
         });
       }
       test('an interaction this provider does not implement yet is 501 NOT_IMPLEMENTED after every check', async () => {
-        expectOperationOutcome(await provider.send('searchFreeSlots', { path: 'Slot?start=2026-11-24' }), 'NOT_IMPLEMENTED');
-        expectOperationOutcome(await provider.send('searchFreeSlots', { path: 'Slot?start=2026-11-24', claims: { requested_scope: 'patient/*.read' } }), 'BAD_REQUEST');
+        const body = { resourceType: 'Parameters', parameter: [] };
+        expectOperationOutcome(await provider.send('getStructuredRecord', { body }), 'NOT_IMPLEMENTED');
+        expectOperationOutcome(await provider.send('getStructuredRecord', { body, claims: { requested_scope: 'organization/*.read' } }), 'BAD_REQUEST');
       });
     });
 

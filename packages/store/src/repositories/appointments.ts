@@ -1,4 +1,4 @@
-import type { Insertable, Kysely, Selectable, Transaction } from 'kysely';
+import { sql, type Insertable, type Kysely, type Selectable, type Transaction } from 'kysely';
 import type { AppointmentTable, Database, SlotStatus, SlotTable } from '../schema.ts';
 
 export type NewAppointmentRow = Insertable<AppointmentTable>;
@@ -13,33 +13,44 @@ export class SlotUnavailableError extends Error {
 const UNIQUE_VIOLATION = '23505';
 
 /**
- * Creates an appointment holding `slotIds`, inside the caller's transaction. The slots must be free;
- * they become busy. If another transaction holds any of them first, the database's one-live-hold
- * index refuses this one (SlotUnavailableError), so a slot can never carry two live appointments.
+ * Creates an appointment holding `slotIds` in one statement, so in one transaction of its own (or of
+ * the caller's): the slots, locked, must all still be free; then the appointment, its slot holds and
+ * the slots' new status (busy) are written together, or nothing is. Of concurrent bookings of a slot
+ * the first to lock it wins; the others see it busy once it commits and write nothing. Whatever the
+ * application does, the one-live-hold index refuses a second live hold on a slot. Both ways the loser
+ * gets SlotUnavailableError.
  */
-export async function bookAppointment(trx: Transaction<Database>, appointment: NewAppointmentRow, slotIds: readonly string[]): Promise<void> {
-  await trx.insertInto('appointment').values(appointment).execute();
+export async function bookAppointment(db: Kysely<Database>, appointment: NewAppointmentRow, slotIds: readonly string[]): Promise<void> {
+  const a = appointment;
+  const ids = sql.join([...new Set(slotIds)]);
+  let taken: number;
   try {
-    await trx
-      .insertInto('appointment_slot')
-      .values(slotIds.map((slotId) => ({ practice_ods: appointment.practice_ods, appointment_id: appointment.id, slot_id: slotId, live: true })))
-      .execute();
+    const result = await sql<{ taken: number }>`
+      with wanted as (
+        select id from slot where practice_ods = ${a.practice_ods} and id in (${ids}) and status = 'free' for update
+      ),
+      complete as (select count(*) = ${new Set(slotIds).size} as ok from wanted),
+      booked as (
+        insert into appointment (practice_ods, id, version, resource, last_updated, fixture, patient_id, status, start_at, end_at, created_at, booking_org_ods, provenance)
+        select ${a.practice_ods}, ${a.id}, ${a.version}, ${a.resource}, ${a.last_updated}, ${a.fixture ?? null}, ${a.patient_id}, ${a.status}, ${a.start_at}, ${a.end_at}, ${a.created_at}, ${a.booking_org_ods ?? null}, ${a.provenance ?? null}
+        where (select ok from complete)
+        returning id
+      ),
+      held as (
+        insert into appointment_slot (practice_ods, appointment_id, slot_id, live)
+        select ${a.practice_ods}, booked.id, wanted.id, true from booked, wanted
+        returning slot_id
+      ),
+      busy as (
+        update slot set status = 'busy' where practice_ods = ${a.practice_ods} and id in (select slot_id from held) returning id
+      )
+      select count(*)::int as taken from busy`.execute(db);
+    taken = result.rows[0]!.taken;
   } catch (error) {
     if ((error as { code?: unknown }).code === UNIQUE_VIOLATION) throw new SlotUnavailableError(slotIds);
     throw error;
   }
-  const taken = await trx
-    .updateTable('slot')
-    .set({ status: 'busy' })
-    .where('practice_ods', '=', appointment.practice_ods)
-    .where('id', 'in', [...slotIds])
-    .where('status', '=', 'free')
-    .returning('id')
-    .execute();
-  if (taken.length !== new Set(slotIds).size) {
-    const took = new Set(taken.map((row) => row.id));
-    throw new SlotUnavailableError(slotIds.filter((id) => !took.has(id)));
-  }
+  if (taken !== new Set(slotIds).size) throw new SlotUnavailableError(slotIds);
 }
 
 /** Changes to an appointment's row when it is amended or cancelled. */
