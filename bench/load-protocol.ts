@@ -18,9 +18,9 @@ export interface LoadSpec {
   connections: number;
   /**
    * Set for the booking scenario: every request POSTs a booking of the next bench slot (bench-slots.ts),
-   * starting at `firstSlot`, for patient `patientId`.
+   * starting at `firstSlot`, for each of `patientIds` in turn.
    */
-  booking?: { firstSlot: number; patientId: string };
+  booking?: { firstSlot: number; patientIds: string[] };
 }
 
 export interface LoadResult {

@@ -20,7 +20,11 @@ function bodies(spec: LoadSpec): () => string | undefined {
   const booking = spec.booking;
   if (!booking) return () => undefined;
   let next = booking.firstSlot;
-  return () => JSON.stringify(bookingRequest({ patientId: booking.patientId, slots: [benchSlot(next++)], locationId: BENCH_SCHEDULE.locationId, practitionerId: BENCH_SCHEDULE.practitionerId }));
+  return () => {
+    const n = next++;
+    const patientId = booking.patientIds[n % booking.patientIds.length]!;
+    return JSON.stringify(bookingRequest({ patientId, slots: [benchSlot(n)], locationId: BENCH_SCHEDULE.locationId, practitionerId: BENCH_SCHEDULE.practitionerId }));
+  };
 }
 
 async function runLoad(spec: LoadSpec): Promise<LoadResult> {
