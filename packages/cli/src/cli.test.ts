@@ -63,6 +63,12 @@ describe('gpconnect on the embedded store (PGlite)', () => {
       // fetch decodes gzip itself; the header shows the provider compressed it on the wire.
       assert.equal(metadata.headers.get('content-encoding'), 'gzip');
       assert.equal(((await metadata.json()) as { resourceType: string }).resourceType, 'CapabilityStatement');
+      // PDS runs alongside, over the same store: a trace gives the registered practice to look up in SDS.
+      const pdsUrl = /PDS simulator \(FHIR R4\) on (\S+)/.exec(system.banner)?.[1];
+      assert.match(pdsUrl ?? '', /^http:\/\/127\.0\.0\.1:\d+\/personal-demographics\/FHIR\/R4$/);
+      const traced = await fetch(`${pdsUrl}/Patient/9690937286`, { headers: { 'x-request-id': '60e4f6e5-3a2e-4a51-9d0f-8b0c2f1e7a11' } });
+      assert.equal(traced.status, 200);
+      assert.deepEqual(((await traced.json()) as { generalPractitioner: { identifier: { value: string } }[] }).generalPractitioner[0]!.identifier.value, ODS);
       assert.equal(await bundleEntries(await searchRea(system.url)), 0, 'REA is on PDS only until registered');
       assert.equal((await registerRea(system.url)).status, 200);
       assert.equal(await bundleEntries(await searchRea(system.url)), 1);

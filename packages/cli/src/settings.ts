@@ -7,6 +7,8 @@ export interface Settings {
   /** Where the embedded store (and its lock file) lives; absolute. */
   dataDir: string;
   port: number;
+  /** Where the PDS simulator listens (0: any free port). */
+  pdsPort: number;
   host: string;
   /** pino level for process logs. */
   logLevel: string;
@@ -18,10 +20,10 @@ export class SettingsError extends Error {}
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
-function portFrom(value: string | undefined): number {
-  if (value === undefined || value === '') return 8080;
+function portFrom(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined || value === '') return fallback;
   const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new SettingsError(`PORT must be a whole number from 0 to 65535, not ${JSON.stringify(value)}`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new SettingsError(`${name} must be a whole number from 0 to 65535, not ${JSON.stringify(value)}`);
   return port;
 }
 
@@ -38,7 +40,8 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env, cwd: string =
   return {
     databaseUrl: env['DATABASE_URL'] || undefined,
     dataDir: resolve(cwd, env['GPCONNECT_DATA_DIR'] || '.data'),
-    port: portFrom(env['PORT']),
+    port: portFrom('PORT', env['PORT'], 8080),
+    pdsPort: portFrom('PDS_PORT', env['PDS_PORT'], 8081),
     host: env['HOST'] || '127.0.0.1',
     logLevel,
     validateResponses: flagFrom('GPCONNECT_VALIDATE_RESPONSES', env['GPCONNECT_VALIDATE_RESPONSES']),

@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { pino, type Logger } from 'pino';
 import { buildProvider, SERVICE_ROOTS, type Provider } from '@gpconnect/provider';
+import { buildPds, PDS_BASE_PATH } from '@gpconnect/spine';
 import { listPractices, type Store } from '@gpconnect/store';
 import { loadNationalRoster, NATIONAL_ROSTER, topUpAppointmentCapacity } from '@gpconnect/testdata';
 import { describeStore, type Settings } from '../settings.ts';
@@ -17,6 +18,8 @@ export interface UpOptions {
 export interface RunningSystem {
   /** The base URL the provider listens on. */
   url: string;
+  /** The PDS simulator's FHIR base URL. */
+  pdsUrl: string;
   app: Provider;
   store: Store;
   close(): Promise<void>;
@@ -42,11 +45,23 @@ function processLogger(settings: Settings): Logger {
   return pino({ level: settings.logLevel, ...(transport ? { transport } : {}) });
 }
 
+async function listen(app: { listen(options: { port: number; host: string }): Promise<string>; server: { address(): unknown } }, port: number, host: string): Promise<AddressInfo> {
+  await app.listen({ port, host });
+  return app.server.address() as AddressInfo;
+}
+
+function baseUrl(address: AddressInfo): string {
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return `http://${host}:${address.port}`;
+}
+
 /** Opens the store, seeds it if empty, and serves every practice in it until closed. */
 export async function up(settings: Settings, options: UpOptions = {}): Promise<RunningSystem> {
   const print = options.print ?? ((line: string) => process.stdout.write(`${line}\n`));
   const logger = processLogger(settings);
   const store = await openConfiguredStore(settings, (error) => logger.warn({ err: { type: error.name } }, 'database connection dropped; reconnecting'));
+  // Servers started so far, closed again if a later step fails (a port in use, say).
+  const started: { close(): Promise<unknown> }[] = [];
   try {
     const now = new Date();
     if (options.reset) {
@@ -59,11 +74,13 @@ export async function up(settings: Settings, options: UpOptions = {}): Promise<R
       if (slotsAdded > 0) print(`Topped up the roster's appointment capacity: ${slotsAdded} slots added.`);
     }
     const app = await buildProvider({ store, logger, config: { validateResponses: settings.validateResponses } });
-    await app.listen({ port: settings.port, host: settings.host });
-    const address = app.server.address() as AddressInfo;
-    const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-    const url = `http://${host}:${address.port}`;
+    started.push(app);
+    const pds = await buildPds({ db: store.db, logger: logger.child({ service: 'pds' }) });
+    started.push(pds);
+    const url = baseUrl(await listen(app, settings.port, settings.host));
+    const pdsUrl = `${baseUrl(await listen(pds, settings.pdsPort, settings.host))}${PDS_BASE_PATH}`;
     print(`gpconnect provider listening on ${url} (store: ${describeStore(settings)})`);
+    print(`PDS simulator (FHIR R4) on ${pdsUrl}`);
     for (const practice of await listPractices(store.db)) {
       print(`Practice ${practice.ods_code} ${practice.name} (ASID ${practice.asid}); capabilities on: ${practice.capabilities.join(', ') || 'none'}`);
       for (const [root, { path }] of Object.entries(SERVICE_ROOTS)) {
@@ -79,13 +96,14 @@ export async function up(settings: Settings, options: UpOptions = {}): Promise<R
     let closing: Promise<void> | undefined;
     return {
       url,
+      pdsUrl,
       app,
       store,
       close: () =>
         (closing ??= (async () => {
           clearInterval(topUpTimer);
           try {
-            await app.close(); // stops accepting, finishes in-flight requests, flushes the audit trail
+            await Promise.all([app.close(), pds.close()]); // stop accepting, finish in-flight requests, flush the audit trail
           } finally {
             await store.close();
             logger.flush();
@@ -93,6 +111,7 @@ export async function up(settings: Settings, options: UpOptions = {}): Promise<R
         })()),
     };
   } catch (error) {
+    await Promise.allSettled(started.map((server) => server.close()));
     await store.close();
     throw error;
   }

@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Database, PdsPersonTable } from '../schema.ts';
 
 /** Demographics held for a person on (simulated) PDS; stored as JSON text in pds_person.demographics. */
@@ -78,4 +78,52 @@ export async function replaceFixturePdsPeople(db: Kysely<Database>, fixture: str
       )
       .execute();
   }
+}
+
+/** What a PDS search may ask for (spine-services.md §2.4); every field present must match. */
+export interface PdsSearchCriteria {
+  /** Family name, case-insensitive; `*` matches any run of characters. */
+  family?: string;
+  /** Given names, each matching one of the person's given names, case-insensitive; `*` as for family. */
+  given?: string[];
+  gender?: string;
+  /** Inclusive ISO date bounds on the date of birth. */
+  birthDateFrom?: string;
+  birthDateTo?: string;
+  /** Postcode, compared without spaces, case-insensitive; `*` as for family. */
+  postcode?: string;
+  /** ODS code of the registered practice. */
+  gpOds?: string;
+  /** Telecom value (phone or email), exactly. */
+  telecom?: string;
+}
+
+/** `*` wildcards as a LIKE pattern, every other character literal. */
+function likePattern(value: string): string {
+  return value.replace(/[\\%_]/g, (c) => `\\${c}`).replace(/\*/g, '%');
+}
+
+/**
+ * People on PDS matching `criteria`, at most `limit`, in NHS number order. Superseded and invalidated
+ * records are never search results (PDS answers with the record that replaced them).
+ */
+export async function searchPdsPeople(db: Kysely<Database>, criteria: PdsSearchCriteria, limit: number): Promise<PdsPerson[]> {
+  const person = sql`(demographics::jsonb)`;
+  let query = db.selectFrom('pds_person').selectAll().where('superseded_by', 'is', null).where('invalidated', '=', false);
+  if (criteria.family !== undefined) query = query.where(sql<boolean>`lower(${person} #>> '{name,family}') like lower(${likePattern(criteria.family)})`);
+  for (const given of criteria.given ?? []) {
+    query = query.where(sql<boolean>`exists (select 1 from jsonb_array_elements_text(${person} #> '{name,given}') as g where lower(g) like lower(${likePattern(given)}))`);
+  }
+  if (criteria.gender !== undefined) query = query.where(sql<boolean>`${person} ->> 'gender' = ${criteria.gender}`);
+  if (criteria.birthDateFrom !== undefined) query = query.where(sql<boolean>`${person} ->> 'birthDate' >= ${criteria.birthDateFrom}`);
+  if (criteria.birthDateTo !== undefined) query = query.where(sql<boolean>`${person} ->> 'birthDate' <= ${criteria.birthDateTo}`);
+  if (criteria.postcode !== undefined) {
+    query = query.where(sql<boolean>`replace(lower(${person} #>> '{address,postalCode}'), ' ', '') like replace(lower(${likePattern(criteria.postcode)}), ' ', '')`);
+  }
+  if (criteria.gpOds !== undefined) query = query.where('gp_ods', '=', criteria.gpOds);
+  if (criteria.telecom !== undefined) {
+    query = query.where(sql<boolean>`exists (select 1 from jsonb_array_elements(coalesce(${person} -> 'telecom', '[]'::jsonb)) as t where t ->> 'value' = ${criteria.telecom})`);
+  }
+  const rows = await query.orderBy('nhs_number').limit(limit).execute();
+  return rows.map(toPerson);
 }
