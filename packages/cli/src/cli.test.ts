@@ -69,6 +69,11 @@ describe('gpconnect on the embedded store (PGlite)', () => {
       const traced = await fetch(`${pdsUrl}/Patient/9690937286`, { headers: { 'x-request-id': '60e4f6e5-3a2e-4a51-9d0f-8b0c2f1e7a11' } });
       assert.equal(traced.status, 200);
       assert.deepEqual(((await traced.json()) as { generalPractitioner: { identifier: { value: string } }[] }).generalPractitioner[0]!.identifier.value, ODS);
+      // SDS publishes the practice's service roots at the provider's own address.
+      const sdsUrl = /SDS simulator \(FHIR R4\) on (\S+)/.exec(system.banner)?.[1];
+      const lookup = await fetch(`${sdsUrl}/Endpoint?organization=https://fhir.nhs.uk/Id/ods-organization-code%7C${ODS}&identifier=https://fhir.nhs.uk/Id/nhsServiceInteractionId%7Curn:nhs:names:services:gpconnect:fhir:rest:read:patient-1`, { headers: { apikey: 'local' } });
+      const endpoints = (await lookup.json()) as { entry: { resource: { address: string } }[] };
+      assert.deepEqual(endpoints.entry.map((e) => e.resource.address), [`${system.url}/${ODS}/STU3/1/gpconnect`]);
       assert.equal(await bundleEntries(await searchRea(system.url)), 0, 'REA is on PDS only until registered');
       assert.equal((await registerRea(system.url)).status, 200);
       assert.equal(await bundleEntries(await searchRea(system.url)), 1);

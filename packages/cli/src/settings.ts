@@ -9,6 +9,8 @@ export interface Settings {
   port: number;
   /** Where the PDS simulator listens (0: any free port). */
   pdsPort: number;
+  /** Where the SDS simulator listens (0: any free port). */
+  sdsPort: number;
   host: string;
   /** pino level for process logs. */
   logLevel: string;
@@ -42,6 +44,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env, cwd: string =
     dataDir: resolve(cwd, env['GPCONNECT_DATA_DIR'] || '.data'),
     port: portFrom('PORT', env['PORT'], 8080),
     pdsPort: portFrom('PDS_PORT', env['PDS_PORT'], 8081),
+    sdsPort: portFrom('SDS_PORT', env['SDS_PORT'], 8082),
     host: env['HOST'] || '127.0.0.1',
     logLevel,
     validateResponses: flagFrom('GPCONNECT_VALIDATE_RESPONSES', env['GPCONNECT_VALIDATE_RESPONSES']),

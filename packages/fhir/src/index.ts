@@ -4,7 +4,7 @@ export { buildOperationOutcome } from './errors/operation-outcome.ts';
 export type { ErrorDialect, GpConnectOperationOutcome, OperationOutcomeIssue } from './errors/operation-outcome.ts';
 export { isValidNhsNumber, nhsNumberCheckDigit } from './nhs-number.ts';
 export { IDENTIFIER_SYSTEMS, PROFILES, EXTENSIONS, CODE_SYSTEMS, OPERATION_DEFINITIONS, MEDIA_TYPES } from './systems.ts';
-export { INTERACTIONS, ALL_CAPABILITIES, REQUESTED_SCOPES, interaction, interactionById, acceptsInteractionId } from './interactions.ts';
+export { INTERACTIONS, SERVICE_ROOTS, ALL_CAPABILITIES, REQUESTED_SCOPES, interaction, interactionById, acceptsInteractionId } from './interactions.ts';
 export type {
   Capability,
   InteractionDefinition,

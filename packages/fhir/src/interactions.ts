@@ -7,6 +7,14 @@
 /** The service roots of one practice (general.md §1); each capability other than Foundations and Appointments has its own. */
 export type ServiceRoot = 'foundations' | 'structured' | 'documents' | 'html';
 
+/** Where each service root lives below `/{ODS}` (general.md §1) and which FHIR release it speaks. */
+export const SERVICE_ROOTS: Record<ServiceRoot, { path: string; release: 'stu3' | 'dstu2' }> = {
+  foundations: { path: 'STU3/1/gpconnect', release: 'stu3' },
+  structured: { path: 'STU3/1/gpconnect/structured', release: 'stu3' },
+  documents: { path: 'STU3/1/gpconnect/documents', release: 'stu3' },
+  html: { path: 'DSTU2/1/gpconnect', release: 'dstu2' },
+};
+
 /** Capabilities a practice can switch on or off. */
 export type Capability =
   | 'foundations'

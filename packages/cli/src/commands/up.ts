@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { pino, type Logger } from 'pino';
 import { buildProvider, SERVICE_ROOTS, type Provider } from '@gpconnect/provider';
-import { buildPds, PDS_BASE_PATH } from '@gpconnect/spine';
+import { buildPds, buildSds, PDS_BASE_PATH, SDS_BASE_PATH } from '@gpconnect/spine';
 import { listPractices, type Store } from '@gpconnect/store';
 import { loadNationalRoster, NATIONAL_ROSTER, topUpAppointmentCapacity } from '@gpconnect/testdata';
 import { describeStore, type Settings } from '../settings.ts';
@@ -20,6 +20,8 @@ export interface RunningSystem {
   url: string;
   /** The PDS simulator's FHIR base URL. */
   pdsUrl: string;
+  /** The SDS simulator's FHIR base URL. */
+  sdsUrl: string;
   app: Provider;
   store: Store;
   close(): Promise<void>;
@@ -78,9 +80,15 @@ export async function up(settings: Settings, options: UpOptions = {}): Promise<R
     const pds = await buildPds({ db: store.db, logger: logger.child({ service: 'pds' }) });
     started.push(pds);
     const url = baseUrl(await listen(app, settings.port, settings.host));
+    // SDS publishes every practice's service roots at the provider's address, and the roster's consumers.
+    const consumers = NATIONAL_ROSTER.consumers.consumerOdsCodes.map((odsCode) => ({ asid: NATIONAL_ROSTER.consumers.defaultConsumerAsid, odsCode }));
+    const sds = await buildSds({ db: store.db, providerBaseUrl: url, consumers, logger: logger.child({ service: 'sds' }) });
+    started.push(sds);
     const pdsUrl = `${baseUrl(await listen(pds, settings.pdsPort, settings.host))}${PDS_BASE_PATH}`;
+    const sdsUrl = `${baseUrl(await listen(sds, settings.sdsPort, settings.host))}${SDS_BASE_PATH}`;
     print(`gpconnect provider listening on ${url} (store: ${describeStore(settings)})`);
     print(`PDS simulator (FHIR R4) on ${pdsUrl}`);
+    print(`SDS simulator (FHIR R4) on ${sdsUrl}`);
     for (const practice of await listPractices(store.db)) {
       print(`Practice ${practice.ods_code} ${practice.name} (ASID ${practice.asid}); capabilities on: ${practice.capabilities.join(', ') || 'none'}`);
       for (const [root, { path }] of Object.entries(SERVICE_ROOTS)) {
@@ -97,13 +105,14 @@ export async function up(settings: Settings, options: UpOptions = {}): Promise<R
     return {
       url,
       pdsUrl,
+      sdsUrl,
       app,
       store,
       close: () =>
         (closing ??= (async () => {
           clearInterval(topUpTimer);
           try {
-            await Promise.all([app.close(), pds.close()]); // stop accepting, finish in-flight requests, flush the audit trail
+            await Promise.all([app.close(), pds.close(), sds.close()]); // stop accepting, finish in-flight requests, flush the audit trail
           } finally {
             await store.close();
             logger.flush();

@@ -1,12 +1,6 @@
-import { INTERACTIONS, type FhirRelease, type InteractionDefinition, type ServiceRoot } from '@gpconnect/fhir';
+import { INTERACTIONS, SERVICE_ROOTS, type InteractionDefinition, type ServiceRoot } from '@gpconnect/fhir';
 
-/** Where each service root lives below `/{ODS}` (general.md §1) and which FHIR release it speaks. */
-export const SERVICE_ROOTS: Record<ServiceRoot, { path: string; release: FhirRelease }> = {
-  foundations: { path: 'STU3/1/gpconnect', release: 'stu3' },
-  structured: { path: 'STU3/1/gpconnect/structured', release: 'stu3' },
-  documents: { path: 'STU3/1/gpconnect/documents', release: 'stu3' },
-  html: { path: 'DSTU2/1/gpconnect', release: 'dstu2' },
-};
+export { SERVICE_ROOTS };
 
 /** One URL the provider serves and every interaction reachable there, whatever the method. */
 export interface Endpoint {
