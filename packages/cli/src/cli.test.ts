@@ -74,6 +74,11 @@ describe('gpconnect on the embedded store (PGlite)', () => {
       const lookup = await fetch(`${sdsUrl}/Endpoint?organization=https://fhir.nhs.uk/Id/ods-organization-code%7C${ODS}&identifier=https://fhir.nhs.uk/Id/nhsServiceInteractionId%7Curn:nhs:names:services:gpconnect:fhir:rest:read:patient-1`, { headers: { apikey: 'local' } });
       const endpoints = (await lookup.json()) as { entry: { resource: { address: string } }[] };
       assert.deepEqual(endpoints.entry.map((e) => e.resource.address), [`${system.url}/${ODS}/STU3/1/gpconnect`]);
+      // The proxy forwards to the endpoint SDS published.
+      const sspUrl = /Spine Secure Proxy on (\S+)/.exec(system.banner)?.[1];
+      const viaSsp = await request(`${sspUrl}/${system.url}`, 'metadata', 'metadata', { traceId: 'cli-via-ssp' });
+      assert.equal(viaSsp.status, 200);
+      assert.equal(((await viaSsp.json()) as { resourceType: string }).resourceType, 'CapabilityStatement');
       assert.equal(await bundleEntries(await searchRea(system.url)), 0, 'REA is on PDS only until registered');
       assert.equal((await registerRea(system.url)).status, 200);
       assert.equal(await bundleEntries(await searchRea(system.url)), 1);

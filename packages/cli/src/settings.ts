@@ -11,6 +11,8 @@ export interface Settings {
   pdsPort: number;
   /** Where the SDS simulator listens (0: any free port). */
   sdsPort: number;
+  /** Where the Spine Secure Proxy simulator listens (0: any free port). */
+  sspPort: number;
   host: string;
   /** pino level for process logs. */
   logLevel: string;
@@ -45,6 +47,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env, cwd: string =
     port: portFrom('PORT', env['PORT'], 8080),
     pdsPort: portFrom('PDS_PORT', env['PDS_PORT'], 8081),
     sdsPort: portFrom('SDS_PORT', env['SDS_PORT'], 8082),
+    sspPort: portFrom('SSP_PORT', env['SSP_PORT'], 8083),
     host: env['HOST'] || '127.0.0.1',
     logLevel,
     validateResponses: flagFrom('GPCONNECT_VALIDATE_RESPONSES', env['GPCONNECT_VALIDATE_RESPONSES']),

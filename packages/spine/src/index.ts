@@ -6,3 +6,6 @@ export { buildSds, SDS_BASE_PATH, SDS_SYSTEMS } from './sds/sds-app.ts';
 export type { SdsOptions } from './sds/sds-app.ts';
 export { loadDirectory, partyKeyOf, ALL_INTERACTION_IDS } from './sds/directory.ts';
 export type { ConsumerSystem, Directory, MhsRecord, AsRecord } from './sds/directory.ts';
+export { buildSsp } from './ssp/ssp-app.ts';
+export type { SspOptions } from './ssp/ssp-app.ts';
+export { SSP_ERROR_SYSTEM } from './ssp/ssp-errors.ts';

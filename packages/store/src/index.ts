@@ -11,3 +11,4 @@ export * from './repositories/fixtures.ts';
 export { sql } from 'kysely';
 export type { Kysely, Transaction } from 'kysely';
 export * from './repositories/appointments.ts';
+export * from './repositories/ssp-hops.ts';

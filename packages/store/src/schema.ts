@@ -196,6 +196,23 @@ export interface AuditEventTable {
   duration_ms: number;
 }
 
+/** One request through the Spine Secure Proxy simulator, forwarded or refused. */
+export interface SspHopTable {
+  seq: Generated<number>;
+  occurred_at: ColumnType<Date, Date | string, never>;
+  trace_id: string | null;
+  from_asid: string | null;
+  to_asid: string | null;
+  interaction_id: string | null;
+  method: string;
+  /** The provider URL the request named (or was forwarded to). */
+  target_url: string | null;
+  http_status: number;
+  /** `FORWARDED`, or the SSP error it was refused with. */
+  outcome: string;
+  duration_ms: number;
+}
+
 export interface FixtureLoadTable {
   practice_ods: string;
   fixture: string;
@@ -218,6 +235,7 @@ export interface Database {
   appointment: AppointmentTable;
   appointment_slot: AppointmentSlotTable;
   audit_event: AuditEventTable;
+  ssp_hop: SspHopTable;
   fixture_load: FixtureLoadTable;
 }
 

@@ -33,6 +33,7 @@ const TABLES: Record<keyof Database, string[]> = {
   fixture_load: ['practice_ods', 'fixture'],
   pds_person: ['nhs_number'],
   audit_event: ['seq'],
+  ssp_hop: ['seq'],
 };
 
 /** The full content of every table (or, for one practice, of the tables that practice owns). */

@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { pino, type Logger } from 'pino';
 import { buildProvider, SERVICE_ROOTS, type Provider } from '@gpconnect/provider';
-import { buildPds, buildSds, PDS_BASE_PATH, SDS_BASE_PATH } from '@gpconnect/spine';
+import { buildPds, buildSds, buildSsp, PDS_BASE_PATH, SDS_BASE_PATH } from '@gpconnect/spine';
 import { listPractices, type Store } from '@gpconnect/store';
 import { loadNationalRoster, NATIONAL_ROSTER, topUpAppointmentCapacity } from '@gpconnect/testdata';
 import { describeStore, type Settings } from '../settings.ts';
@@ -22,6 +22,8 @@ export interface RunningSystem {
   pdsUrl: string;
   /** The SDS simulator's FHIR base URL. */
   sdsUrl: string;
+  /** The Spine Secure Proxy: consumers call `{sspUrl}/{provider service root}/{request}`. */
+  sspUrl: string;
   app: Provider;
   store: Store;
   close(): Promise<void>;
@@ -84,11 +86,15 @@ export async function up(settings: Settings, options: UpOptions = {}): Promise<R
     const consumers = NATIONAL_ROSTER.consumers.consumerOdsCodes.map((odsCode) => ({ asid: NATIONAL_ROSTER.consumers.defaultConsumerAsid, odsCode }));
     const sds = await buildSds({ db: store.db, providerBaseUrl: url, consumers, logger: logger.child({ service: 'sds' }) });
     started.push(sds);
+    const ssp = await buildSsp({ db: store.db, providerBaseUrl: url, consumers, logger: logger.child({ service: 'ssp' }) });
+    started.push(ssp);
     const pdsUrl = `${baseUrl(await listen(pds, settings.pdsPort, settings.host))}${PDS_BASE_PATH}`;
     const sdsUrl = `${baseUrl(await listen(sds, settings.sdsPort, settings.host))}${SDS_BASE_PATH}`;
+    const sspUrl = baseUrl(await listen(ssp, settings.sspPort, settings.host));
     print(`gpconnect provider listening on ${url} (store: ${describeStore(settings)})`);
     print(`PDS simulator (FHIR R4) on ${pdsUrl}`);
     print(`SDS simulator (FHIR R4) on ${sdsUrl}`);
+    print(`Spine Secure Proxy on ${sspUrl} (call ${sspUrl}/{service root}/{request})`);
     for (const practice of await listPractices(store.db)) {
       print(`Practice ${practice.ods_code} ${practice.name} (ASID ${practice.asid}); capabilities on: ${practice.capabilities.join(', ') || 'none'}`);
       for (const [root, { path }] of Object.entries(SERVICE_ROOTS)) {
@@ -106,13 +112,14 @@ export async function up(settings: Settings, options: UpOptions = {}): Promise<R
       url,
       pdsUrl,
       sdsUrl,
+      sspUrl,
       app,
       store,
       close: () =>
         (closing ??= (async () => {
           clearInterval(topUpTimer);
           try {
-            await Promise.all([app.close(), pds.close(), sds.close()]); // stop accepting, finish in-flight requests, flush the audit trail
+            await Promise.all([app.close(), pds.close(), sds.close(), ssp.close()]); // stop accepting, finish in-flight requests, flush the audit trail
           } finally {
             await store.close();
             logger.flush();
