@@ -18,6 +18,8 @@ export interface Settings {
   logLevel: string;
   /** Validate every response against its profiles, logging violations (see ProviderConfig.validateResponses). */
   validateResponses: boolean;
+  /** `mutual`: HTTPS everywhere with client certificates from a local CA (the spec's transport); `off`: plain HTTP for local development. */
+  tls: 'mutual' | 'off';
 }
 
 export class SettingsError extends Error {}
@@ -37,6 +39,12 @@ function flagFrom(name: string, value: string | undefined): boolean {
   throw new SettingsError(`${name} must be true or false, not ${JSON.stringify(value)}`);
 }
 
+function tlsFrom(value: string | undefined): 'mutual' | 'off' {
+  if (value === undefined || value === '' || value === 'mutual') return 'mutual';
+  if (value === 'off') return 'off';
+  throw new SettingsError(`GPCONNECT_TLS must be mutual or off, not ${JSON.stringify(value)}`);
+}
+
 /** Reads the settings from environment variables (see README, Configuration). */
 export function readSettings(env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): Settings {
   const logLevel = env['LOG_LEVEL'] || 'info';
@@ -51,6 +59,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env, cwd: string =
     host: env['HOST'] || '127.0.0.1',
     logLevel,
     validateResponses: flagFrom('GPCONNECT_VALIDATE_RESPONSES', env['GPCONNECT_VALIDATE_RESPONSES']),
+    tls: tlsFrom(env['GPCONNECT_TLS']),
   };
 }
 

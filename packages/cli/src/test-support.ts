@@ -46,12 +46,12 @@ export interface RunningCli {
 export async function startUp(env: Record<string, string>, args: string[] = []): Promise<RunningCli> {
   // Every response is validated against its profiles; a violation is logged at warn level and
   // fails stop() below, as in the provider's own tests.
-  const child = spawnCli(['up', ...args], { PORT: '0', PDS_PORT: '0', SDS_PORT: '0', SSP_PORT: '0', GPCONNECT_VALIDATE_RESPONSES: 'true', ...env });
+  const child = spawnCli(['up', ...args], { PORT: '0', PDS_PORT: '0', SDS_PORT: '0', SSP_PORT: '0', GPCONNECT_TLS: 'off', GPCONNECT_VALIDATE_RESPONSES: 'true', ...env });
   const output = collect(child);
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`gpconnect up did not start:\n${output.stdout()}\n${output.stderr()}`)), 60_000);
     child.stdout!.on('data', () => {
-      const match = /listening on (http:\/\/\S+)/.exec(output.stdout());
+      const match = /listening on (https?:\/\/\S+)/.exec(output.stdout());
       if (match) {
         clearTimeout(timer);
         // The service roots are printed right after the listening line; let them arrive.

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { TlsOptions } from 'node:tls';
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
 import compress from '@fastify/compress';
 import { buildOperationOutcome, GpConnectError, SPINE_ERRORS, type SpineErrorDefinition } from '@gpconnect/fhir';
@@ -26,6 +27,8 @@ export interface ProviderOptions {
   /** A pino logger, `true` for the default one, `false` (default) for none. */
   logger?: FastifyBaseLogger | boolean;
   config?: Partial<ProviderConfig>;
+  /** Serve HTTPS with these TLS settings (mutual TLS in a Spine deployment); plain HTTP when absent. */
+  https?: TlsOptions;
 }
 
 export interface Provider extends FastifyInstance {
@@ -81,6 +84,7 @@ export async function buildProvider(options: ProviderOptions): Promise<Provider>
     // Logical ids are at most 64 characters, but an over-long one must reach the handler to be a FHIR 404.
     routerOptions: { maxParamLength: 1000 },
     return503OnClosing: false,
+    ...(options.https ? { https: options.https } : {}),
   }) as unknown as Provider;
   const practices = new PracticeDirectory(deps.db, config.practiceCacheTtlMs);
   app.decorate('practices', practices);

@@ -9,3 +9,6 @@ export type { ConsumerSystem, Directory, MhsRecord, AsRecord } from './sds/direc
 export { buildSsp } from './ssp/ssp-app.ts';
 export type { SspOptions } from './ssp/ssp-app.ts';
 export { SSP_ERROR_SYSTEM } from './ssp/ssp-errors.ts';
+export { ensureLocalPki, PARTIES } from './tls/local-pki.ts';
+export type { LocalPki, Party, KeyPair } from './tls/local-pki.ts';
+export { GP_CONNECT_CIPHERS, mutualTlsClientOptions, mutualTlsServerOptions, tlsServerOptions } from './tls/tls-options.ts';

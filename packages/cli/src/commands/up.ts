@@ -1,7 +1,8 @@
 import type { AddressInfo } from 'node:net';
 import { pino, type Logger } from 'pino';
 import { buildProvider, SERVICE_ROOTS, type Provider } from '@gpconnect/provider';
-import { buildPds, buildSds, buildSsp, PDS_BASE_PATH, SDS_BASE_PATH } from '@gpconnect/spine';
+import { join } from 'node:path';
+import { buildPds, buildSds, buildSsp, ensureLocalPki, mutualTlsClientOptions, mutualTlsServerOptions, PDS_BASE_PATH, SDS_BASE_PATH, tlsServerOptions } from '@gpconnect/spine';
 import { listPractices, type Store } from '@gpconnect/store';
 import { loadNationalRoster, NATIONAL_ROSTER, topUpAppointmentCapacity } from '@gpconnect/testdata';
 import { describeStore, type Settings } from '../settings.ts';
@@ -54,9 +55,9 @@ async function listen(app: { listen(options: { port: number; host: string }): Pr
   return app.server.address() as AddressInfo;
 }
 
-function baseUrl(address: AddressInfo): string {
+function baseUrl(scheme: 'http' | 'https', address: AddressInfo): string {
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  return `http://${host}:${address.port}`;
+  return `${scheme}://${host}:${address.port}`;
 }
 
 /** Opens the store, seeds it if empty, and serves every practice in it until closed. */
@@ -77,24 +78,39 @@ export async function up(settings: Settings, options: UpOptions = {}): Promise<R
       const { slotsAdded } = await topUpRoster(store, now);
       if (slotsAdded > 0) print(`Topped up the roster's appointment capacity: ${slotsAdded} slots added.`);
     }
-    const app = await buildProvider({ store, logger, config: { validateResponses: settings.validateResponses } });
+    // The spec's transport (general.md §11) unless switched off: a local CA on first run, mutual TLS
+    // between consumer, proxy and provider, TLS to PDS and SDS.
+    const pki = settings.tls === 'mutual' ? await ensureLocalPki(join(settings.dataDir, 'pki')) : undefined;
+    const scheme = pki ? 'https' : 'http';
+    const app = await buildProvider({ store, logger, config: { validateResponses: settings.validateResponses }, ...(pki ? { https: mutualTlsServerOptions(pki, 'provider') } : {}) });
     started.push(app);
-    const pds = await buildPds({ db: store.db, logger: logger.child({ service: 'pds' }) });
+    const pds = await buildPds({ db: store.db, logger: logger.child({ service: 'pds' }), ...(pki ? { https: tlsServerOptions(pki, 'spine') } : {}) });
     started.push(pds);
-    const url = baseUrl(await listen(app, settings.port, settings.host));
+    const url = baseUrl(scheme, await listen(app, settings.port, settings.host));
     // SDS publishes every practice's service roots at the provider's address, and the roster's consumers.
     const consumers = NATIONAL_ROSTER.consumers.consumerOdsCodes.map((odsCode) => ({ asid: NATIONAL_ROSTER.consumers.defaultConsumerAsid, odsCode }));
-    const sds = await buildSds({ db: store.db, providerBaseUrl: url, consumers, logger: logger.child({ service: 'sds' }) });
+    const sds = await buildSds({ db: store.db, providerBaseUrl: url, consumers, logger: logger.child({ service: 'sds' }), ...(pki ? { https: tlsServerOptions(pki, 'spine') } : {}) });
     started.push(sds);
-    const ssp = await buildSsp({ db: store.db, providerBaseUrl: url, consumers, logger: logger.child({ service: 'ssp' }) });
+    const ssp = await buildSsp({
+      db: store.db,
+      providerBaseUrl: url,
+      consumers,
+      logger: logger.child({ service: 'ssp' }),
+      ...(pki ? { https: mutualTlsServerOptions(pki, 'spine'), upstreamTls: mutualTlsClientOptions(pki, 'spine') } : {}),
+    });
     started.push(ssp);
-    const pdsUrl = `${baseUrl(await listen(pds, settings.pdsPort, settings.host))}${PDS_BASE_PATH}`;
-    const sdsUrl = `${baseUrl(await listen(sds, settings.sdsPort, settings.host))}${SDS_BASE_PATH}`;
-    const sspUrl = baseUrl(await listen(ssp, settings.sspPort, settings.host));
+    const pdsUrl = `${baseUrl(scheme, await listen(pds, settings.pdsPort, settings.host))}${PDS_BASE_PATH}`;
+    const sdsUrl = `${baseUrl(scheme, await listen(sds, settings.sdsPort, settings.host))}${SDS_BASE_PATH}`;
+    const sspUrl = baseUrl(scheme, await listen(ssp, settings.sspPort, settings.host));
     print(`gpconnect provider listening on ${url} (store: ${describeStore(settings)})`);
     print(`PDS simulator (FHIR R4) on ${pdsUrl}`);
     print(`SDS simulator (FHIR R4) on ${sdsUrl}`);
     print(`Spine Secure Proxy on ${sspUrl} (call ${sspUrl}/{service root}/{request})`);
+    print(
+      pki
+        ? `Mutual TLS: consumers present ${join(pki.dir, 'consumer.crt')} (key consumer.key) and trust ${join(pki.dir, 'ca.crt')}`
+        : 'Plain HTTP (GPCONNECT_TLS=off): for local development only',
+    );
     for (const practice of await listPractices(store.db)) {
       print(`Practice ${practice.ods_code} ${practice.name} (ASID ${practice.asid}); capabilities on: ${practice.capabilities.join(', ') || 'none'}`);
       for (const [root, { path }] of Object.entries(SERVICE_ROOTS)) {

@@ -1,9 +1,11 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { TlsOptions } from 'node:tls';
+import { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { isValidNhsNumber } from '@gpconnect/fhir';
 import { findPdsPerson, searchPdsPeople, type Database, type Kysely, type PdsPerson } from '@gpconnect/store';
 import { PDS_ERRORS, PdsError, pdsFail, pdsOperationOutcome } from './pds-errors.ts';
 import { renderPdsPatient } from './render-patient.ts';
 import { readPdsSearch } from './search-parameters.ts';
+import { spineServer } from '../spine-server.ts';
 
 /** Where the API lives, as on the real service (…/personal-demographics/FHIR/R4). */
 export const PDS_BASE_PATH = '/personal-demographics/FHIR/R4';
@@ -12,6 +14,8 @@ export interface PdsOptions {
   /** The store the provider uses: PDS is served from the same people, so tracing and registering agree. */
   db: Kysely<Database>;
   logger?: FastifyBaseLogger | boolean;
+  /** Serve HTTPS with these TLS settings; plain HTTP when absent. */
+  https?: TlsOptions;
 }
 
 const FHIR_JSON = 'application/fhir+json';
@@ -50,7 +54,7 @@ async function currentRecord(db: Kysely<Database>, nhsNumber: string): Promise<{
  */
 export async function buildPds(options: PdsOptions): Promise<FastifyInstance> {
   const logger = options.logger ?? false;
-  const app = typeof logger === 'boolean' ? Fastify({ logger }) : Fastify({ loggerInstance: logger });
+  const app = spineServer(logger, options.https);
   const { db } = options;
 
   app.addHook('onSend', async (_request, reply) => {

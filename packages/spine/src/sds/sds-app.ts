@@ -1,7 +1,9 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
+import type { TlsOptions } from 'node:tls';
+import { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 import { IDENTIFIER_SYSTEMS } from '@gpconnect/fhir';
 import type { Database, Kysely } from '@gpconnect/store';
 import { loadDirectory, type AsRecord, type ConsumerSystem, type MhsRecord } from './directory.ts';
+import { spineServer } from '../spine-server.ts';
 
 /** Where the API lives, as on the real service (…/spine-directory/FHIR/R4). */
 export const SDS_BASE_PATH = '/spine-directory/FHIR/R4';
@@ -26,6 +28,8 @@ export interface SdsOptions {
   /** Consumer systems (AS records without endpoints). */
   consumers: readonly ConsumerSystem[];
   logger?: FastifyBaseLogger | boolean;
+  /** Serve HTTPS with these TLS settings; plain HTTP when absent. */
+  https?: TlsOptions;
 }
 
 class SdsRequestError extends Error {
@@ -106,7 +110,7 @@ function searchset(resources: Record<string, unknown>[], base: string): Record<s
  */
 export async function buildSds(options: SdsOptions): Promise<FastifyInstance> {
   const logger = options.logger ?? false;
-  const app = typeof logger === 'boolean' ? Fastify({ logger }) : Fastify({ loggerInstance: logger });
+  const app = spineServer(logger, options.https);
 
   app.setErrorHandler((error, request, reply) => {
     const known = error instanceof SdsRequestError;

@@ -1,7 +1,11 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { request as httpRequest, type IncomingHttpHeaders, type OutgoingHttpHeaders } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import type { SecureContextOptions, TlsOptions } from 'node:tls';
+import { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { insertSspHop, type Database, type Kysely } from '@gpconnect/store';
 import { loadDirectory, type ConsumerSystem, type Directory, type MhsRecord } from '../sds/directory.ts';
 import { SspError, sspErrors, sspOperationOutcome } from './ssp-errors.ts';
+import { spineServer } from '../spine-server.ts';
 
 export interface SspOptions {
   db: Kysely<Database>;
@@ -12,16 +16,20 @@ export interface SspOptions {
   mayShare?: (fromAsid: string, toAsid: string) => boolean;
   /** How long the provider has to answer. */
   timeoutMs?: number;
+  /** The proxy's client certificate and trusted CA for HTTPS providers (mutual TLS on the second leg). */
+  upstreamTls?: SecureContextOptions;
   /** How long the directory (practices, capabilities) may be served from cache. */
   directoryTtlMs?: number;
   logger?: FastifyBaseLogger | boolean;
+  /** Serve HTTPS with these TLS settings; plain HTTP when absent. */
+  https?: TlsOptions;
 }
 
 const FORWARDED_METHODS = new Set(['GET', 'POST', 'PUT']);
 const FHIR_MEDIA_TYPES = ['application/fhir+json', 'application/fhir+xml', 'application/json+fhir', 'application/xml+fhir'];
-/** Hop-by-hop headers, and encodings the proxy settles itself. */
-const NOT_FORWARDED = new Set(['host', 'connection', 'keep-alive', 'transfer-encoding', 'content-length', 'accept-encoding', 'upgrade', 'proxy-connection']);
-const NOT_RETURNED = new Set(['connection', 'keep-alive', 'transfer-encoding', 'content-length', 'content-encoding']);
+/** Hop-by-hop headers (bodies are relayed as bytes, so content encodings pass through untouched). */
+const NOT_FORWARDED = new Set(['host', 'connection', 'keep-alive', 'transfer-encoding', 'content-length', 'upgrade', 'proxy-connection']);
+const NOT_RETURNED = new Set(['connection', 'keep-alive', 'transfer-encoding', 'content-length']);
 
 function header(request: FastifyRequest, name: string): string | undefined {
   const value = request.headers[name];
@@ -67,26 +75,38 @@ function authorise(request: FastifyRequest, directory: Directory, hop: Hop, mayS
   return target;
 }
 
-async function forward(request: FastifyRequest, reply: FastifyReply, target: string, timeoutMs: number): Promise<FastifyReply> {
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(request.headers)) {
-    if (NOT_FORWARDED.has(name) || value === undefined) continue;
-    for (const v of [value].flat()) headers.append(name, v);
-  }
+interface Answer {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: Buffer;
+}
+
+/** Sends the request on to `target` with its method, headers and body; the provider's whole answer. */
+function send(request: FastifyRequest, target: string, timeoutMs: number, agent: HttpsAgent | undefined): Promise<Answer> {
+  const headers: OutgoingHttpHeaders = {};
+  for (const [name, value] of Object.entries(request.headers)) if (!NOT_FORWARDED.has(name) && value !== undefined) headers[name] = value;
   const body = request.body as Buffer | undefined;
-  let response: Response;
-  try {
-    response = await fetch(target, { method: request.method, headers, ...(body && body.length > 0 ? { body } : {}), signal: AbortSignal.timeout(timeoutMs), redirect: 'manual' });
-  } catch (error) {
-    if ((error as Error).name === 'TimeoutError') throw sspErrors.timedOut(target);
-    throw sspErrors.unreachable(target);
-  }
-  const payload = Buffer.from(await response.arrayBuffer());
-  reply.code(response.status);
-  response.headers.forEach((value, name) => {
-    if (!NOT_RETURNED.has(name)) reply.header(name, value);
+  if (body && body.length > 0) headers['content-length'] = body.length;
+  const url = new URL(target);
+  const client = url.protocol === 'https:' ? httpsRequest : httpRequest;
+  return new Promise((resolve, reject) => {
+    const outgoing = client(url, { method: request.method, headers, ...(url.protocol === 'https:' && agent ? { agent } : {}) }, (incoming) => {
+      const chunks: Buffer[] = [];
+      incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
+      incoming.on('end', () => resolve({ status: incoming.statusCode ?? 502, headers: incoming.headers, body: Buffer.concat(chunks) }));
+      incoming.on('error', () => reject(sspErrors.unreachable(target)));
+    });
+    outgoing.setTimeout(timeoutMs, () => outgoing.destroy(sspErrors.timedOut(target)));
+    outgoing.on('error', (error) => reject(error instanceof SspError ? error : sspErrors.unreachable(target)));
+    outgoing.end(body && body.length > 0 ? body : undefined);
   });
-  return reply.send(payload);
+}
+
+async function forward(request: FastifyRequest, reply: FastifyReply, target: string, timeoutMs: number, agent: HttpsAgent | undefined): Promise<FastifyReply> {
+  const answer = await send(request, target, timeoutMs, agent);
+  reply.code(answer.status);
+  for (const [name, value] of Object.entries(answer.headers)) if (!NOT_RETURNED.has(name) && value !== undefined) reply.header(name, value);
+  return reply.send(answer.body);
 }
 
 /**
@@ -98,10 +118,12 @@ async function forward(request: FastifyRequest, reply: FastifyReply, target: str
  */
 export async function buildSsp(options: SspOptions): Promise<FastifyInstance> {
   const logger = options.logger ?? false;
-  const app = typeof logger === 'boolean' ? Fastify({ logger }) : Fastify({ loggerInstance: logger });
+  const app = spineServer(logger, options.https);
   const mayShare = options.mayShare ?? (() => true);
   const timeoutMs = options.timeoutMs ?? 30_000;
   const ttl = options.directoryTtlMs ?? 2000;
+  const agent = options.upstreamTls ? new HttpsAgent({ ...options.upstreamTls, keepAlive: true, minVersion: 'TLSv1.2' }) : undefined;
+  app.addHook('onClose', async () => agent?.destroy());
   let cached: { at: number; directory: Promise<Directory> } | undefined;
   const directory = () => {
     if (!cached || Date.now() - cached.at > ttl) cached = { at: Date.now(), directory: loadDirectory(options.db, options.providerBaseUrl, options.consumers) };
@@ -123,7 +145,7 @@ export async function buildSsp(options: SspOptions): Promise<FastifyInstance> {
     let outcome = 'FORWARDED';
     try {
       const target = authorise(request, await directory(), hop, mayShare);
-      return await forward(request, reply, target, timeoutMs);
+      return await forward(request, reply, target, timeoutMs, agent);
     } catch (error) {
       if (!(error instanceof SspError)) throw error;
       outcome = error.diagnostics;
