@@ -1,4 +1,5 @@
-import { CODE_SYSTEMS, EXTENSIONS, interaction, IDENTIFIER_SYSTEMS, PROFILES, type InteractionName } from '@gpconnect/fhir';
+import { interaction, IDENTIFIER_SYSTEMS, PROFILES, type InteractionName } from '@gpconnect/fhir';
+import { base64url, bookingRequest as sdkBookingRequest, consumerJwtClaims, unsecuredJwt, type BookingInput, type ConsumerIdentity } from '@gpconnect/sdk';
 
 /**
  * Builds GP Connect requests as a conforming consumer would send them (general.md §2-§3), for tests
@@ -8,51 +9,28 @@ import { CODE_SYSTEMS, EXTENSIONS, interaction, IDENTIFIER_SYSTEMS, PROFILES, ty
 
 export const DEFAULT_CONSUMER_ASID = '200000000359';
 
-export function base64url(value: unknown): string {
-  return Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
-}
+export { base64url, unsecuredJwt };
+
+/** The consumer every test and benchmark request comes from (the roster's default consumer ASID). */
+export const TEST_CONSUMER: ConsumerIdentity = {
+  asid: DEFAULT_CONSUMER_ASID,
+  issuer: 'https://consumer.example.nhs.uk/',
+  organisation: { odsCode: 'A20047', name: 'Consumer Organisation' },
+  practitioner: {
+    id: '10019',
+    sdsUserId: '111222333444',
+    sdsRoleProfileId: '444555666777',
+    family: 'Jones',
+    given: ['Claire'],
+    prefix: ['Dr'],
+    localIdentifier: { system: 'https://consumer.example.nhs.uk/Id/user-guid', value: '98ed4f78-814d-4266-8d5b-cde742f3093c' },
+  },
+  device: { system: 'https://consumer.example.nhs.uk/Id/device-identifier', value: 'CONS-APP-4', model: 'gpconnect tests', version: '1.0.0' },
+};
 
 /** The claims of a valid JWT for an interaction, issued at `now` (UNIX seconds). */
 export function jwtClaims(name: InteractionName, now: number, audience = 'https://provider.example.nhs.uk/B82617/STU3/1'): Record<string, unknown> {
-  const definition = interaction(name);
-  // Access Record HTML (0.7.x) takes DSTU2 claim resources: a single HumanName with a family array,
-  // and the fixed audience of that era (general.md §3).
-  const dstu2 = definition.serviceRoot === 'html';
-  return {
-    iss: 'https://consumer.example.nhs.uk/',
-    sub: '10019',
-    aud: dstu2 ? 'https://authorize.fhir.nhs.net/token' : audience,
-    exp: now + 300,
-    iat: now,
-    reason_for_request: definition.reasons[0],
-    requested_scope: definition.scope,
-    requesting_device: {
-      resourceType: 'Device',
-      identifier: [{ system: 'https://consumer.example.nhs.uk/Id/device-identifier', value: 'CONS-APP-4' }],
-      model: 'gpconnect tests',
-      version: '1.0.0',
-    },
-    requesting_organization: {
-      resourceType: 'Organization',
-      identifier: [{ system: dstu2 ? IDENTIFIER_SYSTEMS.odsOrganisationCodeLegacy : IDENTIFIER_SYSTEMS.odsOrganisationCode, value: 'A20047' }],
-      name: 'Consumer Organisation',
-    },
-    requesting_practitioner: {
-      resourceType: 'Practitioner',
-      id: '10019',
-      identifier: [
-        { system: IDENTIFIER_SYSTEMS.sdsUserId, value: '111222333444' },
-        { system: IDENTIFIER_SYSTEMS.sdsRoleProfileId, value: '444555666777' },
-        { system: 'https://consumer.example.nhs.uk/Id/user-guid', value: '98ed4f78-814d-4266-8d5b-cde742f3093c' },
-      ],
-      name: dstu2 ? { family: ['Jones'], given: ['Claire'], prefix: ['Dr'] } : [{ family: 'Jones', given: ['Claire'], prefix: ['Dr'] }],
-    },
-  };
-}
-
-/** An unsecured JWT (alg none, empty signature) carrying `claims`. */
-export function unsecuredJwt(claims: Record<string, unknown>): string {
-  return `${base64url({ alg: 'none', typ: 'JWT' })}.${base64url(claims)}.`;
+  return consumerJwtClaims(TEST_CONSUMER, interaction(name), now, audience);
 }
 
 export interface RequestHeaderOptions {
@@ -112,58 +90,10 @@ export function registrationParameters(...patients: Record<string, unknown>[]): 
   return { resourceType: 'Parameters', parameter: patients.map((resource) => ({ name: 'registerPatient', resource })) };
 }
 
-/** A Slot as a free-slot search returns it, as far as booking needs it. */
-export interface BookableSlot {
-  id: string;
-  start: string;
-  end: string;
-}
+export type { BookableSlot } from '@gpconnect/sdk';
 
-export interface BookingInput {
-  patientId: string;
-  /** Adjacent slots of one schedule, earliest first. */
-  slots: readonly BookableSlot[];
-  /** Where the schedule's appointments happen (its Location actor). */
-  locationId: string;
-  /** The schedule's Practitioner actor, when it has one. */
-  practitionerId?: string;
-  /** The booking organisation; the consumer's own by default. */
-  organisation?: { odsCode: string; name?: string; type?: string };
-  description?: string;
-  comment?: string;
-  /** When the consumer says it booked; the provider records its own time. */
-  created?: string;
-}
-
-/** The Appointment a conforming consumer POSTs to book `slots` (appointments.md §5). */
-export function bookingRequest(input: BookingInput): Record<string, unknown> {
-  const organisation = input.organisation ?? { odsCode: 'A20047', type: 'urgent-care' };
-  return {
-    resourceType: 'Appointment',
-    meta: { profile: [PROFILES.appointment] },
-    contained: [
-      {
-        resourceType: 'Organization',
-        id: '1',
-        meta: { profile: [PROFILES.organization] },
-        identifier: [{ system: IDENTIFIER_SYSTEMS.odsOrganisationCode, value: organisation.odsCode }],
-        ...(organisation.type ? { type: [{ coding: [{ system: CODE_SYSTEMS.organisationType, code: organisation.type }] }] } : {}),
-        name: organisation.name ?? 'Consumer Organisation',
-        telecom: [{ system: 'phone', value: '0300 303 5678' }],
-      },
-    ],
-    extension: [{ url: EXTENSIONS.bookingOrganisation, valueReference: { reference: '#1' } }],
-    status: 'booked',
-    description: input.description ?? 'Review of blood pressure',
-    start: input.slots[0]!.start,
-    end: input.slots[input.slots.length - 1]!.end,
-    slot: input.slots.map((slot) => ({ reference: `Slot/${slot.id}` })),
-    created: input.created ?? new Date().toISOString(),
-    ...(input.comment !== undefined ? { comment: input.comment } : {}),
-    participant: [
-      { actor: { reference: `Patient/${input.patientId}` }, status: 'accepted' },
-      { actor: { reference: `Location/${input.locationId}` }, status: 'accepted' },
-      ...(input.practitionerId ? [{ actor: { reference: `Practitioner/${input.practitionerId}` }, status: 'accepted' }] : []),
-    ],
-  };
+/** A booking by the test consumer, an urgent care organisation, unless `organisation` says otherwise. */
+export function bookingRequest(input: Omit<BookingInput, 'organisation'> & { organisation?: Partial<BookingInput['organisation']> }): Record<string, unknown> {
+  const organisation = { odsCode: TEST_CONSUMER.organisation.odsCode, name: TEST_CONSUMER.organisation.name, telecom: '0300 303 5678', type: 'urgent-care', ...input.organisation };
+  return sdkBookingRequest({ ...input, organisation });
 }

@@ -1,0 +1,129 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { ukLocalDate } from '@gpconnect/fhir';
+import { buildProvider, type Provider } from '@gpconnect/provider';
+import { TEST_CONSUMER } from '@gpconnect/provider/testing';
+import { buildPds, buildSds, buildSsp, ensureLocalPki, mutualTlsClientOptions, mutualTlsServerOptions, PDS_BASE_PATH, SDS_BASE_PATH, tlsServerOptions, type LocalPki } from '@gpconnect/spine';
+import type { Store } from '@gpconnect/store';
+import { loadNationalRoster } from '@gpconnect/testdata';
+import { testStoreBackends } from '../../store/src/testing.ts';
+import { GpConnectClient, type GpConnectClientOptions } from './client.ts';
+import { GpConnectRequestError, PracticeNotFoundError } from './errors.ts';
+
+const DAY_MS = 86_400_000;
+const inDays = (days: number) => ukLocalDate(new Date(Date.now() + days * DAY_MS));
+
+for (const backend of testStoreBackends()) {
+  describe(`a consumer's journey: SDK -> PDS -> SDS -> SSP (mutual TLS) -> provider -> store (${backend.name})`, () => {
+    let dir: string;
+    let pki: LocalPki;
+    let store: Store;
+    let provider: Provider;
+    const spine: FastifyInstance[] = [];
+    let options: GpConnectClientOptions;
+    const clients: GpConnectClient[] = [];
+    const client = (changes: Partial<GpConnectClientOptions> = {}) => {
+      const c = new GpConnectClient({ ...options, ...changes });
+      clients.push(c);
+      return c;
+    };
+
+    before(async () => {
+      dir = mkdtempSync(join(tmpdir(), 'gpconnect-sdk-'));
+      pki = await ensureLocalPki(dir);
+      store = await backend.open();
+      const now = new Date();
+      await loadNationalRoster(store.db, { today: ukLocalDate(now), now });
+      provider = await buildProvider({ store, https: mutualTlsServerOptions(pki, 'provider') });
+      const providerUrl = (await provider.listen({ port: 0, host: '127.0.0.1' })).replace('localhost', '127.0.0.1');
+      const consumers = [{ asid: TEST_CONSUMER.asid, odsCode: TEST_CONSUMER.organisation.odsCode }, { asid: '200000000999', odsCode: 'B81016', interactionIds: ['urn:nhs:names:services:gpconnect:fhir:rest:read:metadata-1'] }];
+      const pds = await buildPds({ db: store.db, https: tlsServerOptions(pki, 'spine') });
+      const sds = await buildSds({ db: store.db, providerBaseUrl: providerUrl, consumers, https: tlsServerOptions(pki, 'spine') });
+      const ssp = await buildSsp({ db: store.db, providerBaseUrl: providerUrl, consumers, https: mutualTlsServerOptions(pki, 'spine'), upstreamTls: mutualTlsClientOptions(pki, 'spine') });
+      spine.push(pds, sds, ssp);
+      const url = async (app: FastifyInstance) => (await app.listen({ port: 0, host: '127.0.0.1' })).replace('localhost', '127.0.0.1');
+      options = {
+        identity: TEST_CONSUMER,
+        spine: { pdsUrl: `${await url(pds)}${PDS_BASE_PATH}`, sdsUrl: `${await url(sds)}${SDS_BASE_PATH}`, sdsApiKey: 'local', sspUrl: await url(ssp) },
+        tls: { ca: pki.ca, cert: pki.parties.consumer.cert, key: pki.parties.consumer.key },
+      };
+    });
+    after(async () => {
+      for (const c of clients) c.close();
+      await Promise.all(spine.map((s) => s.close()));
+      await provider.close();
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    test('trace, find the patient, search, book, retrieve, amend and cancel: every call through the proxy', async () => {
+      const gp = client();
+      const traced = await gp.trace('9690937286');
+      assert.deepEqual([traced.nhsNumber, traced.odsCode], ['9690937286', 'B82617']);
+      const endpoint = await gp.endpoint(traced.odsCode, 'readPatient');
+      assert.match(endpoint.address, /^https:\/\/127\.0\.0\.1:\d+\/B82617\/STU3\/1\/gpconnect$/);
+      assert.equal(endpoint.asid, '918999198738');
+
+      const patient = await gp.findPatient(traced.odsCode, traced.nhsNumber);
+      assert.equal(patient?.['id'], '2');
+      const free = await gp.searchFreeSlots(traced.odsCode, { start: inDays(1), end: inDays(3), includeLocations: true, includePractitioners: true });
+      assert.ok(free.length > 5);
+      assert.ok(free.every((f) => f.schedule['resourceType'] === 'Schedule' && f.location?.['resourceType'] === 'Location'));
+
+      const booked = await gp.bookAppointment(traced.odsCode, { patientId: '2', slots: [free[0]!], description: 'Blood pressure review', telecom: '0300 303 5678' });
+      assert.equal(booked['status'], 'booked');
+      const day = (booked['start'] as string).slice(0, 10);
+      const appointments = await gp.patientAppointments(traced.odsCode, '2', day, day);
+      assert.ok(appointments.some((a) => a['id'] === booked['id']));
+      const amended = await gp.amendAppointment(traced.odsCode, booked, { comment: 'Bring readings' });
+      assert.deepEqual([amended['comment'], (amended['meta'] as { versionId: string }).versionId], ['Bring readings', '2']);
+      const cancelled = await gp.cancelAppointment(traced.odsCode, amended, 'Patient recovered');
+      assert.equal(cancelled['status'], 'cancelled');
+      const again = await gp.searchFreeSlots(traced.odsCode, { start: inDays(1), end: inDays(3) });
+      assert.ok(again.some((f) => f.slot['id'] === free[0]!.slot['id']), 'the slot is free again');
+    });
+
+    test('a slot booked twice: the second is GpConnectRequestError 409 DUPLICATE_REJECTED', async () => {
+      const gp = client();
+      const free = await gp.searchFreeSlots('B82617', { start: inDays(2), end: inDays(4) });
+      await gp.bookAppointment('B82617', { patientId: '2', slots: [free[2]!], description: 'first', telecom: '0300 303 5678' });
+      await assert.rejects(gp.bookAppointment('B82617', { patientId: '3', slots: [free[2]!], description: 'second', telecom: '0300 303 5678' }), (error: unknown) => {
+        assert.ok(error instanceof GpConnectRequestError);
+        assert.deepEqual([error.status, error.spineCode, error.service], [409, 'DUPLICATE_REJECTED', 'provider']);
+        return true;
+      });
+    });
+
+    test('PDS: restricted, unknown and invalid patients give no practice', async () => {
+      const gp = client();
+      await assert.rejects(gp.trace('9690938533'), PracticeNotFoundError);
+      await assert.rejects(gp.trace('9999999999'), PracticeNotFoundError);
+      await assert.rejects(gp.trace('1234567890'), (error: unknown) => error instanceof GpConnectRequestError && error.spineCode === 'INVALID_RESOURCE_ID' && error.service === 'pds');
+    });
+
+    test("the proxy's refusals: unknown ASID, interaction not allowed, wrong Ssp-To, and a certificate from another CA", async () => {
+      const stranger = client({ identity: { ...TEST_CONSUMER, asid: '123456789012' } });
+      await assert.rejects(stranger.findPatient('B82617', '9690937286'), (error: unknown) => error instanceof GpConnectRequestError && error.status === 403 && error.spineCode === 'ASID_CHECK_FAILED_MESSAGESENDER_123456789012');
+      const limited = client({ identity: { ...TEST_CONSUMER, asid: '200000000999', organisation: { odsCode: 'B81016', name: 'Limited' } } });
+      assert.equal((await limited.metadata('B82617'))['resourceType'], 'CapabilityStatement');
+      await assert.rejects(limited.findPatient('B82617', '9690937286'), (error: unknown) => error instanceof GpConnectRequestError && error.spineCode === 'ASID_CHECK_FAILED_MESSAGESENDER_200000000999');
+      const gp = client();
+      await assert.rejects(gp.call('B82617', 'readPatient', 'Patient/2', { headers: { 'ssp-to': '918999198999' } }), (error: unknown) => error instanceof GpConnectRequestError && error.spineCode === 'PARTYKEY_INTERACTION_CHECK_FAILED_MESSAGERECEIVER_918999198999');
+      const otherDir = mkdtempSync(join(tmpdir(), 'gpconnect-sdk-other-'));
+      try {
+        const other = await ensureLocalPki(otherDir);
+        const forged = client({ tls: { ca: pki.ca, cert: other.parties.consumer.cert, key: other.parties.consumer.key } });
+        // SDS needs no client certificate; the proxy refuses the handshake.
+        await assert.rejects(forged.findPatient('B82617', '9690937286'), (error: unknown) => !(error instanceof GpConnectRequestError));
+      } finally {
+        rmSync(otherDir, { recursive: true, force: true });
+      }
+      const hops = await store.db.selectFrom('ssp_hop').select(['outcome']).where('from_asid', '=', '123456789012').execute();
+      assert.deepEqual(hops.map((h) => h.outcome), ['ASID_CHECK_FAILED_MESSAGESENDER_123456789012'], 'the proxy recorded the refusal');
+    });
+  });
+}
