@@ -3,15 +3,19 @@ import { SettingsError } from './settings.ts';
 import { StoreBusyError } from './store-access.ts';
 import { UnknownCapabilityError, UnknownPracticeError } from './commands/practice.ts';
 import { UnreadableFileError } from './commands/validate.ts';
+import { EndpointNotFoundError, GpConnectRequestError, PracticeNotFoundError } from '@gpconnect/sdk';
+import { PatientNotHeldError } from './consumer/consumer-commands.ts';
 
 /** Errors a person can act on: their message alone, no stack. */
-const EXPLAINED = [SettingsError, StoreBusyError, UnknownCapabilityError, UnknownPracticeError, UnreadableFileError];
+const EXPLAINED = [SettingsError, StoreBusyError, UnknownCapabilityError, UnknownPracticeError, UnreadableFileError, GpConnectRequestError, PracticeNotFoundError, EndpointNotFoundError, PatientNotHeldError];
 
 try {
   await buildProgram({ out: (text) => process.stdout.write(text), env: process.env }).parseAsync(process.argv);
 } catch (error) {
   if (EXPLAINED.some((kind) => error instanceof kind)) {
     process.stderr.write(`gpconnect: ${(error as Error).message}\n`);
+  } else if ((error as NodeJS.ErrnoException).code === 'ECONNREFUSED') {
+    process.stderr.write(`gpconnect: ${(error as Error).message}: is gpconnect up running?\n`);
   } else if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
     process.stderr.write(`gpconnect: ${(error as Error).message}; choose another PORT\n`);
   } else {

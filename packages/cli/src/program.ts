@@ -6,6 +6,8 @@ import { reset } from './commands/reset.ts';
 import { audit, formatAuditTable } from './commands/audit.ts';
 import { changeCapabilities, practices } from './commands/practice.ts';
 import { formatValidation, validateFiles } from './commands/validate.ts';
+import { appointments, book, cancel, slots, trace } from './consumer/consumer-commands.ts';
+import { readConsumerSettings } from './consumer/consumer-settings.ts';
 
 export interface CliIo {
   out(text: string): void;
@@ -16,6 +18,11 @@ function positiveInteger(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a whole number of at least 1');
   return n;
+}
+
+function isoDate(value: string): string {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(value))) throw new InvalidArgumentError('must be a date, YYYY-MM-DD');
+  return value;
 }
 
 function instant(value: string): Date {
@@ -127,6 +134,64 @@ export function buildProgram(io: CliIo): Command {
       io.out(options.format === 'json' ? `${JSON.stringify(results.map((r) => ({ file: r.file, outcome: r.outcome })), null, 2)}\n` : formatValidation(results));
       if (results.some((r) => r.issues.some((i) => i.severity === 'error'))) process.exitCode = 1;
     });
+
+  // Consumer commands: the national path as a consumer sees it (PDS -> SDS -> SSP -> provider).
+  const consumer = () => readConsumerSettings(io.env);
+  const today = () => new Date().toISOString().slice(0, 10);
+  const print = (text: string) => io.out(`${text}\n`);
+
+  program
+    .command('trace <nhs-number>')
+    .description('(consumer) trace a patient on PDS: demographics and registered practice')
+    .option('--json', 'print the PDS Patient resource')
+    .action(async (nhsNumber: string, options: { json?: boolean }) => print(await trace(consumer(), nhsNumber, options.json ?? false)));
+
+  program
+    .command('slots')
+    .description('(consumer) free appointment slots at a practice, found through SDS and the proxy')
+    .option('--practice <ods>', 'the practice (ODS code)')
+    .option('--nhs-number <nhs>', 'or: the practice this patient is registered at (PDS)')
+    .requiredOption('--from <date>', 'first day, YYYY-MM-DD', isoDate)
+    .requiredOption('--to <date>', 'last day, YYYY-MM-DD (at most 14 days on)', isoDate)
+    .option('--type <organisation-type>', 'search as this organisation type (gp-practice, urgent-care)')
+    .option('--json', 'print the Slot resources')
+    .action(async (options: { practice?: string; nhsNumber?: string; from: string; to: string; type?: string; json?: boolean }) =>
+      print(await slots(consumer(), { practice: options.practice, nhsNumber: options.nhsNumber, from: options.from, to: options.to, type: options.type }, options.json ?? false)),
+    );
+
+  program
+    .command('book')
+    .description('(consumer) book free slots for a patient at their practice')
+    .requiredOption('--nhs-number <nhs>', 'the patient')
+    .requiredOption('--slot <id>', 'a slot to book (repeat or comma-separate adjacent slots)', collect)
+    .requiredOption('--description <text>', 'what the appointment is for (up to 100 characters, non-clinical)')
+    .option('--comment <text>', 'a comment (up to 500 characters)')
+    .option('--telecom <phone>', 'the booking organisation\'s phone number', '0300 303 5678')
+    .option('--type <organisation-type>', 'book as this organisation type (gp-practice, urgent-care)')
+    .option('--json', 'print the Appointment resource')
+    .action(async (options: { nhsNumber: string; slot: string[]; description: string; comment?: string; telecom: string; type?: string; json?: boolean }) =>
+      print(await book(consumer(), { nhsNumber: options.nhsNumber, slotIds: options.slot, description: options.description, comment: options.comment, telecom: options.telecom, type: options.type }, options.json ?? false)),
+    );
+
+  program
+    .command('appointments <nhs-number>')
+    .description('(consumer) a patient\'s appointments, cancelled ones included')
+    .option('--from <date>', 'first day, YYYY-MM-DD (default today)', isoDate)
+    .option('--to <date>', 'last day, YYYY-MM-DD (default 90 days on)', isoDate)
+    .option('--json', 'print the Appointment resources')
+    .action(async (nhsNumber: string, options: { from?: string; to?: string; json?: boolean }) => {
+      const from = options.from ?? today();
+      const to = options.to ?? new Date(Date.now() + 90 * 86_400_000).toISOString().slice(0, 10);
+      print(await appointments(consumer(), nhsNumber, { from, to }, options.json ?? false));
+    });
+
+  program
+    .command('cancel <appointment-id>')
+    .description('(consumer) cancel a patient\'s appointment')
+    .requiredOption('--nhs-number <nhs>', 'the patient (finds their practice)')
+    .requiredOption('--reason <text>', 'why it is cancelled')
+    .option('--json', 'print the cancelled Appointment')
+    .action(async (appointmentId: string, options: { nhsNumber: string; reason: string; json?: boolean }) => print(await cancel(consumer(), options.nhsNumber, appointmentId, options.reason, options.json ?? false)));
 
   return program;
 }

@@ -20,16 +20,24 @@ function httpsGet(url: string, headers: Record<string, string>, tls: { ca: strin
   });
 }
 
-describe('gpconnect up with mutual TLS, the default (general.md §11)', () => {
+describe('gpconnect up with mutual TLS, the default (general.md §11), and the consumer commands through it', () => {
   let dataDir: string;
-  before(() => {
+  let system: Awaited<ReturnType<typeof startUp>>;
+  /** The consumer commands' settings for this system: its data directory (PKI) and the simulators' URLs. */
+  let consumerEnv: Record<string, string>;
+  before(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'gpconnect-tls-'));
+    system = await startUp({ GPCONNECT_DATA_DIR: dataDir, GPCONNECT_TLS: 'mutual' });
+    const url = (label: string) => new RegExp(`${label} on (\\S+)`).exec(system.banner)![1]!;
+    consumerEnv = { GPCONNECT_DATA_DIR: dataDir, GPCONNECT_PDS_URL: url('PDS simulator \\(FHIR R4\\)'), GPCONNECT_SDS_URL: url('SDS simulator \\(FHIR R4\\)'), GPCONNECT_SSP_URL: url('Spine Secure Proxy') };
   });
-  after(() => rmSync(dataDir, { recursive: true, force: true }));
+  after(async () => {
+    assert.equal((await system.stop()).code, 0);
+    rmSync(dataDir, { recursive: true, force: true });
+  });
 
   test('a local CA is made on first run; consumers reach the provider through the proxy with the consumer certificate, and not without one', async () => {
-    const system = await startUp({ GPCONNECT_DATA_DIR: dataDir, GPCONNECT_TLS: 'mutual' });
-    try {
+    {
       assert.match(system.url, /^https:\/\/127\.0\.0\.1:\d+$/);
       const pki = join(dataDir, 'pki');
       assert.ok(system.banner.includes(`consumers present ${join(pki, 'consumer.crt')}`));
@@ -44,9 +52,36 @@ describe('gpconnect up with mutual TLS, the default (general.md §11)', () => {
       const pdsUrl = /PDS simulator \(FHIR R4\) on (\S+)/.exec(system.banner)![1]!;
       const traced = await httpsGet(`${pdsUrl}/Patient/9690937286`, { 'x-request-id': '60e4f6e5-3a2e-4a51-9d0f-8b0c2f1e7a11' }, { ca: tls.ca });
       assert.equal(traced.status, 200, 'PDS is TLS without client certificates');
-    } finally {
-      assert.equal((await system.stop()).code, 0);
     }
+  });
+
+  test('consumer commands: trace, slots, book, appointments and cancel, each through PDS, SDS and the proxy', async () => {
+    const cli = async (...args: string[]) => {
+      const result = await runCli(args, consumerEnv);
+      assert.equal(result.code, 0, `${args.join(' ')}: ${result.stderr}`);
+      return result.stdout;
+    };
+    assert.match(await cli('trace', '9690937286'), /9690937286\s+Mr Horace SKELLY\s+\S+\s+male\s+B82617/);
+    assert.match(await cli('trace', '9690938533'), /\(restricted record\)/);
+    const from = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+    const to = new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10);
+    const slotTable = await cli('slots', '--nhs-number', '9690937286', '--from', from, '--to', to);
+    const [header, firstRow] = slotTable.split('\n');
+    assert.match(header!, /^Slot\s+Start\s+End\s+Type\s+Channel\s+Practitioner\s+Location$/);
+    const slotId = firstRow!.split(/\s+/)[0]!;
+    const booked = await cli('book', '--nhs-number', '9690937286', '--slot', slotId, '--description', 'Review');
+    const appointmentId = /Booked appointment (\S+) at B82617/.exec(booked)?.[1];
+    assert.ok(appointmentId, booked);
+    const listed = await cli('appointments', '9690937286', '--json');
+    assert.ok((JSON.parse(listed) as { id: string; status: string }[]).some((a) => a.id === appointmentId && a.status === 'booked'));
+    assert.match(await cli('cancel', appointmentId, '--nhs-number', '9690937286', '--reason', 'No longer needed'), /Cancelled appointment/);
+    assert.match(await cli('appointments', '9690937286'), new RegExp(`${appointmentId}\\s+cancelled`));
+
+    const refused = await runCli(['slots', '--practice', 'B82617', '--from', from, '--to', to], { ...consumerEnv, GPCONNECT_CONSUMER_ASID: '123456789012' });
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, /^gpconnect: provider answered 403 ASID_CHECK_FAILED_MESSAGESENDER_123456789012/);
+    const unknown = await runCli(['trace', '9999999999'], consumerEnv);
+    assert.match(unknown.stderr, /^gpconnect: pds answered 404 RESOURCE_NOT_FOUND/);
   });
 
   test('GPCONNECT_TLS only takes mutual or off', async () => {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { CODE_SYSTEMS, EXTENSIONS, IDENTIFIER_SYSTEMS, interaction, type InteractionName } from '@gpconnect/fhir';
 import { bookingRequest, type BookableSlot } from './booking-request.ts';
-import { EndpointNotFoundError, PracticeNotFoundError, requestError } from './errors.ts';
+import { EndpointNotFoundError, GpConnectRequestError, PracticeNotFoundError, requestError } from './errors.ts';
 import type { ConsumerIdentity } from './identity.ts';
 import { consumerJwtClaims, unsecuredJwt } from './jwt.ts';
 import { Transport, type ClientTls } from './transport.ts';
@@ -92,12 +92,20 @@ export class GpConnectClient {
     this.transport.close();
   }
 
-  /** PDS trace by NHS number: the number in use (a superseded one is replaced) and the registered practice. */
-  async trace(nhsNumber: string): Promise<TracedPatient> {
+  /** The PDS record (FHIR R4 Patient) for an NHS number; a superseded number answers with the one in use. */
+  async pdsPatient(nhsNumber: string): Promise<Json> {
     const answer = await this.transport.send('GET', `${this.options.spine.pdsUrl}/Patient/${encodeURIComponent(nhsNumber)}`, { 'x-request-id': randomUUID(), accept: FHIR_JSON });
     const body = JSON.parse(answer.body || '{}') as Json;
-    if (answer.status === 404) throw new PracticeNotFoundError(nhsNumber, 'PDS does not know the patient');
     if (answer.status !== 200) throw requestError(answer.status, body, 'pds');
+    return body;
+  }
+
+  /** PDS trace by NHS number: the number in use (a superseded one is replaced) and the registered practice. */
+  async trace(nhsNumber: string): Promise<TracedPatient> {
+    const body = await this.pdsPatient(nhsNumber).catch((error: unknown) => {
+      if (error instanceof GpConnectRequestError && error.status === 404) throw new PracticeNotFoundError(nhsNumber, 'PDS does not know the patient');
+      throw error;
+    });
     const gp = (body['generalPractitioner'] as { identifier?: { value?: string } }[] | undefined)?.[0]?.identifier?.value;
     if (!gp) throw new PracticeNotFoundError(nhsNumber, 'PDS gives no registered practice (restricted or unregistered)');
     return { nhsNumber: body['id'] as string, odsCode: gp, resource: body };

@@ -1,6 +1,7 @@
 import { queryAuditEvents, type AuditEventRow, type AuditQuery } from '@gpconnect/store';
 import type { Settings } from '../settings.ts';
 import { withStore } from '../store-access.ts';
+import { formatTable } from '../table.ts';
 
 /** The audit trail, most recent first, filtered as asked. */
 export function audit(settings: Settings, query: AuditQuery): Promise<AuditEventRow[]> {
@@ -24,7 +25,8 @@ const COLUMNS: [string, (row: AuditEventRow) => string][] = [
 
 /** Formats audit events as an aligned text table. */
 export function formatAuditTable(rows: readonly AuditEventRow[]): string {
-  const cells = [COLUMNS.map(([title]) => title), ...rows.map((row) => COLUMNS.map(([, value]) => value(row)))];
-  const widths = COLUMNS.map((_, i) => Math.max(...cells.map((line) => line[i]!.length)));
-  return cells.map((line) => line.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
+  return formatTable(
+    COLUMNS.map(([title]) => title),
+    rows.map((row) => COLUMNS.map(([, value]) => value(row))),
+  );
 }
