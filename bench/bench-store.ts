@@ -11,7 +11,7 @@ import { loadNationalRoster } from '@gpconnect/testdata';
  * `onCreated` receives the disposer as soon as the database exists, before the slow part (migrating,
  * seeding), so that an interrupt at any point after creation still drops it.
  */
-export async function openBenchStore(serverUrl: string, poolSize: number, onCreated: (dispose: () => Promise<void>) => void): Promise<Store> {
+export async function openBenchStore(serverUrl: string, poolSize: number, onCreated: (dispose: () => Promise<void>) => void): Promise<Store & { url: string }> {
   const database = await createScratchDatabase(serverUrl, 'gpc_bench');
   let store: Store | undefined;
   let disposed: Promise<void> | undefined;
@@ -28,5 +28,5 @@ export async function openBenchStore(serverUrl: string, poolSize: number, onCrea
   store = await openStore({ databaseUrl: database.url, poolSize });
   const now = new Date();
   await loadNationalRoster(store.db, { today: now.toISOString().slice(0, 10), now });
-  return store;
+  return Object.assign(store, { url: database.url });
 }

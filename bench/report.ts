@@ -10,6 +10,8 @@ export const GOAL: Goal = { minRatio: 0.5, maxP99Ms: 20 };
 /** Issue 4's goals: slot search at 60% of its ceiling; booking at 60% with p99 within 50 ms at 10 connections. */
 export const SLOT_SEARCH_GOAL: Goal = { minRatio: 0.6, maxP99Ms: Number.POSITIVE_INFINITY };
 export const BOOKING_GOAL: Goal = { minRatio: 0.6, maxP99Ms: 50 };
+/** Issue 7's goal: the path through the Spine Secure Proxy keeps 80% of the direct call's throughput. */
+export const SSP_GOAL: Goal = { minRatio: 0.8, maxP99Ms: Number.POSITIVE_INFINITY };
 
 /** A measured run, with how busy the machine was with other work just before it (see run.ts). */
 export interface MeasuredRun extends LoadResult {

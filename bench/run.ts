@@ -1,3 +1,5 @@
+import { fork } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -11,7 +13,7 @@ import { startCeiling } from './ceiling.ts';
 import { runLoad, stopLoad } from './load-process.ts';
 import type { LoadResult, LoadSpec } from './load-protocol.ts';
 import { machineInfo, warnIfBusy } from './machine.ts';
-import { BOOKING_GOAL, failuresOf, formatScenario, GOAL, scenarioResult, SLOT_SEARCH_GOAL, type Goal, type ScenarioResult } from './report.ts';
+import { BOOKING_GOAL, failuresOf, formatScenario, GOAL, scenarioResult, SLOT_SEARCH_GOAL, SSP_GOAL, type Goal, type ScenarioResult } from './report.ts';
 import { benchSlot, BENCH_SCHEDULE, insertBenchSlots } from './bench-slots.ts';
 
 /**
@@ -127,6 +129,19 @@ async function confirmSameRow(scenario: Pick<Scenario, 'name' | 'interaction' | 
 /** Bookings rotate over the roster's ordinary patients, as a practice's bookings come from many. */
 const BOOKING_PATIENT_IDS = ['1', '2', '3', '4', '5', '6', '7', '8', '12', '16', '17'];
 
+/** Forks bench/ssp-process.ts and resolves with the proxy's origin; it stops when the bench ends. */
+function startSspProcess(databaseUrl: string, providerOrigin: string): Promise<string> {
+  const child = fork(fileURLToPath(new URL('./ssp-process.ts', import.meta.url)), [databaseUrl, providerOrigin], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  cleanups.push(async () => {
+    if (child.connected) child.disconnect();
+    if (child.exitCode === null) await once(child, 'exit');
+  });
+  return new Promise((resolve, reject) => {
+    child.once('message', (origin) => resolve(origin as string));
+    child.once('exit', (code) => reject(new Error(`the proxy process ended (exit code ${code}) before it listened`)));
+  });
+}
+
 /** Slots inserted for booking: more than the four booking runs can take (see bookingSlots). */
 const BENCH_SLOT_COUNT = 200_000;
 
@@ -178,6 +193,9 @@ async function main(): Promise<void> {
   const providerOrigin = `http://127.0.0.1:${(provider.server.address() as AddressInfo).port}`;
   const ceiling = await startCeiling(db);
   cleanups.push(() => ceiling.close());
+  // The Spine Secure Proxy in front of the same provider, in its own process as in a deployment
+  // (plain HTTP on both legs, as the direct call).
+  const sspOrigin = await startSspProcess(store.url, providerOrigin);
 
   const providerRoot = `/${ods}/${SERVICE_ROOTS.foundations.path}`;
   const ceilingRoot = ceiling.rootPath(ods);
@@ -192,11 +210,21 @@ async function main(): Promise<void> {
   // Booking: slot counts per run sized well above what each run can book (the ceiling is fastest).
   const booking = { name: 'Book an appointment (distinct slots)', interaction: 'bookAppointment' as const, goal: BOOKING_GOAL, ...targets('/Appointment') };
   const bookingSlots = { ceilingWarmup: 1, providerWarmup: 20_001, ceiling: 40_001, provider: 140_001 };
+  // Through the proxy against the same call made directly: here the "ceiling" is the direct provider.
+  const proxied = {
+    name: 'Patient read through the SSP',
+    interaction: 'readPatient' as const,
+    goal: SSP_GOAL,
+    provider: { origin: sspOrigin, path: `/${providerOrigin}${providerRoot}/Patient/${PATIENT_ID}` },
+    ceiling: { origin: providerOrigin, path: `${providerRoot}/Patient/${PATIENT_ID}` },
+  };
+  const proxiedScenario: Scenario = { ...proxied, confirm: (toAsid) => confirmSameRow(proxied, toAsid, nhsNumber) };
   const scenarios: Scenario[] = [
     patientScenario('Patient read', 'readPatient', `/Patient/${PATIENT_ID}`),
     patientScenario('Patient search', 'searchPatients', `/Patient?identifier=${IDENTIFIER_SYSTEMS.nhsNumber}%7C${nhsNumber}`),
     { ...slotSearch, confirm: (toAsid) => confirmSameSlots(slotSearch, toAsid) },
     { ...booking, bookingSlots, confirm: (toAsid) => confirmBooking(booking, toAsid) },
+    proxiedScenario,
   ];
   console.log(`bench: inserting ${BENCH_SLOT_COUNT} bench slots for the booking scenario...`);
   await insertBenchSlots(db, BENCH_SLOT_COUNT);

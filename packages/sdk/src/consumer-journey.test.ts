@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { ukLocalDate } from '@gpconnect/fhir';
 import { buildProvider, type Provider } from '@gpconnect/provider';
 import { TEST_CONSUMER } from '@gpconnect/provider/testing';
-import { buildPds, buildSds, buildSsp, ensureLocalPki, mutualTlsClientOptions, mutualTlsServerOptions, PDS_BASE_PATH, SDS_BASE_PATH, tlsServerOptions, type LocalPki } from '@gpconnect/spine';
+import { buildPds, buildSds, buildSsp, ensureLocalPki, type SspApp, mutualTlsClientOptions, mutualTlsServerOptions, PDS_BASE_PATH, SDS_BASE_PATH, tlsServerOptions, type LocalPki } from '@gpconnect/spine';
 import type { Store } from '@gpconnect/store';
 import { loadNationalRoster } from '@gpconnect/testdata';
 import { testStoreBackends } from '../../store/src/testing.ts';
@@ -25,6 +25,7 @@ for (const backend of testStoreBackends()) {
     let provider: Provider;
     const spine: FastifyInstance[] = [];
     let options: GpConnectClientOptions;
+    let ssp: SspApp;
     const clients: GpConnectClient[] = [];
     const client = (changes: Partial<GpConnectClientOptions> = {}) => {
       const c = new GpConnectClient({ ...options, ...changes });
@@ -43,7 +44,7 @@ for (const backend of testStoreBackends()) {
       const consumers = [{ asid: TEST_CONSUMER.asid, odsCode: TEST_CONSUMER.organisation.odsCode }, { asid: '200000000999', odsCode: 'B81016', interactionIds: ['urn:nhs:names:services:gpconnect:fhir:rest:read:metadata-1'] }];
       const pds = await buildPds({ db: store.db, https: tlsServerOptions(pki, 'spine') });
       const sds = await buildSds({ db: store.db, providerBaseUrl: providerUrl, consumers, https: tlsServerOptions(pki, 'spine') });
-      const ssp = await buildSsp({ db: store.db, providerBaseUrl: providerUrl, consumers, https: mutualTlsServerOptions(pki, 'spine'), upstreamTls: mutualTlsClientOptions(pki, 'spine') });
+      ssp = await buildSsp({ db: store.db, providerBaseUrl: providerUrl, consumers, https: mutualTlsServerOptions(pki, 'spine'), upstreamTls: mutualTlsClientOptions(pki, 'spine') });
       spine.push(pds, sds, ssp);
       const url = async (app: FastifyInstance) => (await app.listen({ port: 0, host: '127.0.0.1' })).replace('localhost', '127.0.0.1');
       options = {
@@ -122,6 +123,7 @@ for (const backend of testStoreBackends()) {
       } finally {
         rmSync(otherDir, { recursive: true, force: true });
       }
+      await ssp.flushHops();
       const hops = await store.db.selectFrom('ssp_hop').select(['outcome']).where('from_asid', '=', '123456789012').execute();
       assert.deepEqual(hops.map((h) => h.outcome), ['ASID_CHECK_FAILED_MESSAGESENDER_123456789012'], 'the proxy recorded the refusal');
     });

@@ -7,7 +7,7 @@ export type { SdsOptions } from './sds/sds-app.ts';
 export { loadDirectory, partyKeyOf, ALL_INTERACTION_IDS } from './sds/directory.ts';
 export type { ConsumerSystem, Directory, MhsRecord, AsRecord } from './sds/directory.ts';
 export { buildSsp } from './ssp/ssp-app.ts';
-export type { SspOptions } from './ssp/ssp-app.ts';
+export type { SspApp, SspOptions } from './ssp/ssp-app.ts';
 export { SSP_ERROR_SYSTEM } from './ssp/ssp-errors.ts';
 export { ensureLocalPki, PARTIES } from './tls/local-pki.ts';
 export type { LocalPki, Party, KeyPair } from './tls/local-pki.ts';

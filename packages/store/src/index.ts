@@ -9,6 +9,6 @@ export * from './repositories/pds.ts';
 export * from './repositories/audit.ts';
 export * from './repositories/fixtures.ts';
 export { sql } from 'kysely';
-export type { Kysely, Transaction } from 'kysely';
+export type { Insertable, Kysely, Transaction } from 'kysely';
 export * from './repositories/appointments.ts';
 export * from './repositories/ssp-hops.ts';

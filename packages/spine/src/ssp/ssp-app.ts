@@ -2,9 +2,10 @@ import { request as httpRequest, type IncomingHttpHeaders, type OutgoingHttpHead
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { SecureContextOptions, TlsOptions } from 'node:tls';
 import { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { insertSspHop, type Database, type Kysely } from '@gpconnect/store';
+import type { Database, Kysely } from '@gpconnect/store';
 import { loadDirectory, type ConsumerSystem, type Directory, type MhsRecord } from '../sds/directory.ts';
 import { SspError, sspErrors, sspOperationOutcome } from './ssp-errors.ts';
+import { HopRecorder } from './hop-recorder.ts';
 import { spineServer } from '../spine-server.ts';
 
 export interface SspOptions {
@@ -116,12 +117,17 @@ async function forward(request: FastifyRequest, reply: FastifyReply, target: str
  * headers and body; the provider's answer is relayed unchanged. Every request, forwarded or refused,
  * is recorded against its trace ID (ssp_hop).
  */
-export async function buildSsp(options: SspOptions): Promise<FastifyInstance> {
+/** The proxy app; `flushHops()` waits until every hop recorded so far is in the store. */
+export type SspApp = FastifyInstance & { flushHops(): Promise<void> };
+
+export async function buildSsp(options: SspOptions): Promise<SspApp> {
   const logger = options.logger ?? false;
   const app = spineServer(logger, options.https);
   const mayShare = options.mayShare ?? (() => true);
   const timeoutMs = options.timeoutMs ?? 30_000;
   const ttl = options.directoryTtlMs ?? 2000;
+  const hops = new HopRecorder(options.db, app.log);
+  app.addHook('onClose', () => hops.flush());
   const agent = options.upstreamTls ? new HttpsAgent({ ...options.upstreamTls, keepAlive: true, minVersion: 'TLSv1.2' }) : undefined;
   app.addHook('onClose', async () => agent?.destroy());
   let cached: { at: number; directory: Promise<Directory> } | undefined;
@@ -151,7 +157,7 @@ export async function buildSsp(options: SspOptions): Promise<FastifyInstance> {
       outcome = error.diagnostics;
       return reply.code(error.status).type('application/fhir+json').send(sspOperationOutcome(error));
     } finally {
-      await insertSspHop(options.db, {
+      hops.record({
         occurred_at: new Date(),
         trace_id: hop.traceId,
         from_asid: hop.fromAsid,
@@ -166,5 +172,5 @@ export async function buildSsp(options: SspOptions): Promise<FastifyInstance> {
     }
   });
 
-  return app;
+  return Object.assign(app, { flushHops: () => hops.flush() });
 }

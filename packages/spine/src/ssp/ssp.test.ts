@@ -8,7 +8,7 @@ import { gpconnectHeaders, registrationParameters, registrationPatient } from '@
 import { findSspHops, queryAuditEvents, type Store } from '@gpconnect/store';
 import { loadNationalRoster } from '@gpconnect/testdata';
 import { testStoreBackends } from '../../../store/src/testing.ts';
-import { buildSsp, type SspOptions } from './ssp-app.ts';
+import { buildSsp, type SspApp, type SspOptions } from './ssp-app.ts';
 import { SSP_ERROR_SYSTEM } from './ssp-errors.ts';
 
 const CONSUMER = { asid: '200000000359', odsCode: 'A20047' };
@@ -27,7 +27,7 @@ for (const backend of testStoreBackends()) {
     let store: Store;
     let provider: Provider;
     let providerUrl: string;
-    const proxies: FastifyInstance[] = [];
+    const proxies: SspApp[] = [];
     before(async () => {
       store = await backend.open();
       const now = new Date();
@@ -64,6 +64,7 @@ for (const backend of testStoreBackends()) {
       assert.equal((via.json() as { id: string }).id, '2');
       assert.equal(via.headers['etag'], 'W/"1"');
       assert.equal(via.headers['cache-control'], 'no-store');
+      await proxy.flushHops();
       const [hop, ...more] = await findSspHops(store.db, traceId);
       assert.equal(more.length, 0);
       assert.deepEqual([hop!.outcome, hop!.http_status, hop!.from_asid, hop!.to_asid, hop!.target_url], ['FORWARDED', 200, CONSUMER.asid, PRACTICE_ASID, `${root()}/Patient/2`]);

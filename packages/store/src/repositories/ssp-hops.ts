@@ -3,8 +3,9 @@ import type { Database, SspHopTable } from '../schema.ts';
 
 export type SspHopRow = Selectable<SspHopTable>;
 
-export async function insertSspHop(db: Kysely<Database>, hop: Insertable<SspHopTable>): Promise<void> {
-  await db.insertInto('ssp_hop').values(hop).execute();
+/** Writes hops in one statement, in the order given. */
+export async function insertSspHops(db: Kysely<Database>, hops: readonly Insertable<SspHopTable>[]): Promise<void> {
+  if (hops.length > 0) await db.insertInto('ssp_hop').values([...hops]).execute();
 }
 
 /** The hops of one trace, in the order they happened. */
