@@ -5,6 +5,8 @@ import { EndpointNotFoundError, GpConnectRequestError, PracticeNotFoundError, re
 import type { ConsumerIdentity } from './identity.ts';
 import { consumerJwtClaims, unsecuredJwt } from './jwt.ts';
 import { Transport, type ClientTls } from './transport.ts';
+import { readStructuredRecord, type StructuredRecord } from './structured/structured-record.ts';
+import { structuredRecordParameters, type StructuredRecordRequest } from './structured/structured-request.ts';
 
 /** Where the Spine services are. Without `sspUrl` requests go straight to the provider (local development). */
 export interface SpineLocations {
@@ -202,6 +204,14 @@ export class GpConnectClient {
 
   readLocation(odsCode: string, id: string): Promise<Json> {
     return this.call(odsCode, 'readLocation', `Location/${encodeURIComponent(id)}`).then((r) => r.body!);
+  }
+
+  // Access Record Structured (structured.md)
+
+  /** $gpc.getstructuredrecord: the Bundle as sent, and read into the clinician-friendly model. */
+  async getStructuredRecord(odsCode: string, nhsNumber: string, request: StructuredRecordRequest): Promise<{ bundle: Json; record: StructuredRecord }> {
+    const { body } = await this.call(odsCode, 'getStructuredRecord', 'Patient/$gpc.getstructuredrecord', { body: structuredRecordParameters(nhsNumber, request) });
+    return { bundle: body!, record: readStructuredRecord(body!) };
   }
 
   // Appointment Management (appointments.md)

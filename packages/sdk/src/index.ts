@@ -6,3 +6,7 @@ export { GpConnectClient } from './client.ts';
 export type { FreeSlot, GpConnectClientOptions, ProviderEndpoint, SlotSearch, SpineLocations, TracedPatient } from './client.ts';
 export { EndpointNotFoundError, GpConnectRequestError, PracticeNotFoundError } from './errors.ts';
 export type { ClientTls } from './transport.ts';
+export { readStructuredRecord, LIST_CODES } from './structured/structured-record.ts';
+export type * from './structured/structured-record.ts';
+export { structuredRecordParameters } from './structured/structured-request.ts';
+export type { DateRange, StructuredRecordRequest } from './structured/structured-request.ts';
