@@ -194,6 +194,18 @@ export class GpConnectClient {
     return resourcesOf(body!).find((r) => r['resourceType'] === 'Patient')!;
   }
 
+  /** Practitioners the practice holds with this SDS user id. */
+  async findPractitioners(odsCode: string, sdsUserId: string): Promise<Json[]> {
+    const { body } = await this.call(odsCode, 'searchPractitioners', `Practitioner?identifier=${encodeURIComponent(`${IDENTIFIER_SYSTEMS.sdsUserId}|${sdsUserId}`)}`);
+    return resourcesOf(body!);
+  }
+
+  /** Organizations the practice holds with this ODS code. */
+  async findOrganizations(odsCode: string, organisationOds: string): Promise<Json[]> {
+    const { body } = await this.call(odsCode, 'searchOrganizations', `Organization?identifier=${encodeURIComponent(`${IDENTIFIER_SYSTEMS.odsOrganisationCode}|${organisationOds}`)}`);
+    return resourcesOf(body!);
+  }
+
   readPractitioner(odsCode: string, id: string): Promise<Json> {
     return this.call(odsCode, 'readPractitioner', `Practitioner/${encodeURIComponent(id)}`).then((r) => r.body!);
   }

@@ -71,6 +71,11 @@ for (const backend of testStoreBackends()) {
 
       const patient = await gp.findPatient(traced.odsCode, traced.nhsNumber);
       assert.equal(patient?.['id'], '2');
+      assert.equal(await gp.findPatient(traced.odsCode, '9690938533'), undefined, 'a sensitive patient is not disclosed');
+      assert.deepEqual((await gp.findOrganizations(traced.odsCode, 'B82617')).map((o) => o['id']), ['1']);
+      assert.deepEqual((await gp.findPractitioners(traced.odsCode, 'G13579135')).map((p) => p['id']), ['1']);
+      assert.deepEqual((await gp.findPractitioners(traced.odsCode, 'G22222226')).map((p) => p['id']).sort(), ['4', '5'], 'practitioner5 is two records');
+      assert.equal((await gp.readLocation(traced.odsCode, '1'))['resourceType'], 'Location');
       const free = await gp.searchFreeSlots(traced.odsCode, { start: inDays(1), end: inDays(3), includeLocations: true, includePractitioners: true });
       assert.ok(free.length > 5);
       assert.ok(free.every((f) => f.schedule['resourceType'] === 'Schedule' && f.location?.['resourceType'] === 'Location'));
