@@ -17,6 +17,7 @@ import { readSspHeaders } from './pipeline/ssp-headers.ts';
 import { foundationsHandlers } from './foundations/index.ts';
 import { metadataHandlers } from './metadata/index.ts';
 import { appointmentHandlers } from './appointments/index.ts';
+import { structuredHandlers } from './structured/index.ts';
 
 export interface ProviderOptions {
   store: Store;
@@ -38,7 +39,7 @@ export interface Provider extends FastifyInstance {
   responseValidation: ResponseValidation | undefined;
 }
 
-const HANDLERS: HandlerTable = { ...metadataHandlers, ...foundationsHandlers, ...appointmentHandlers };
+const HANDLERS: HandlerTable = { ...metadataHandlers, ...foundationsHandlers, ...appointmentHandlers, ...structuredHandlers };
 
 /** Every method a FHIR client might send; each URL answers all of them so that a wrong one is 405, not 404. */
 const ALL_METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'HEAD'] as const;

@@ -84,6 +84,20 @@ export async function disclosablePatient(db: Kysely<Database>, practiceOds: stri
   return served;
 }
 
+/** The record of `nhsNumber` if Foundations would disclose it, with the row behind it; the audit trail learns the number. */
+export async function findDisclosablePatientByNhsNumber(
+  db: Kysely<Database>,
+  practiceOds: string,
+  nhsNumber: string,
+  context: GpConnectContext,
+  now: Date,
+): Promise<{ row: PatientWithPdsFlags; served: ServedPatient } | undefined> {
+  context.patientNhsNumber = nhsNumber;
+  const row = await findPatientWithPdsFlags(db, practiceOds, { nhsNumber });
+  const served = await servablePatient(db, row, now);
+  return row && served ? { row, served } : undefined;
+}
+
 export const readPatient: Handler = async ({ practice, params, context }, { db, clock }) => {
   const served = await disclosablePatient(db, practice.ods_code, params['id'], context, clock());
   return resourceResponse(served.json, served.version);

@@ -1,0 +1,79 @@
+import { fail, PROFILES, ukLocalDate } from '@gpconnect/fhir';
+import { readResource, type Database, type Kysely, type PracticeRow } from '@gpconnect/store';
+import type { Handler } from '../http/handler.ts';
+import { findDisclosablePatientByNhsNumber } from '../foundations/patients.ts';
+import { AREA_PARAMETERS, readStructuredParameters, type StructuredArea } from './structured-parameters.ts';
+
+/**
+ * $gpc.getstructuredrecord (structured.md): the request checked in full (§2), the patient rules
+ * (§2.2), and the Bundle (§3) with the patient, the practice, the usual GP and the warnings (§4).
+ *
+ * No clinical area is served yet (the clinical record store lands area by area). A requested area is
+ * reported the way the spec reports an area a practice has switched off — a "has been disabled"
+ * warning with HTTP 200 (§4, §7) — never as an empty List, which would tell a clinician that nothing
+ * is recorded when it may be.
+ */
+
+type Json = Record<string, unknown>;
+
+/** Areas whose data this provider returns. Grows as each area's store and rendering land. */
+const SERVED_AREAS: ReadonlySet<StructuredArea> = new Set();
+
+const WARNING_SYSTEM = 'https://fhir.nhs.uk/STU3/CodeSystem/Spine-ErrorOrWarningCode-1';
+
+function warning(text: string, diagnostics: string): Json {
+  return {
+    severity: 'warning',
+    code: 'not-supported',
+    details: { coding: [{ system: WARNING_SYSTEM, code: 'NOT_IMPLEMENTED', display: 'Not implemented' }], text },
+    diagnostics,
+  };
+}
+
+/** A stored resource as a structured Bundle carries it: no versionId or lastUpdated (§3). */
+function withoutVersionMeta(json: string): Json {
+  const resource = JSON.parse(json) as Json;
+  const { versionId: _v, lastUpdated: _l, ...meta } = (resource['meta'] ?? {}) as Json;
+  return { ...resource, meta };
+}
+
+/** The practice's Organization, and the usual GP with their role when they have exactly one (§3's known issue). */
+async function adminResources(db: Kysely<Database>, practice: PracticeRow, usualGpId: string | null): Promise<Json[]> {
+  const organisation = await readResource(db, 'organisation', practice.ods_code, practice.organisation_id);
+  const resources = organisation ? [withoutVersionMeta(organisation.resource)] : [];
+  if (!usualGpId) return resources;
+  const practitioner = await readResource(db, 'practitioner', practice.ods_code, usualGpId);
+  if (!practitioner) return resources;
+  resources.push(withoutVersionMeta(practitioner.resource));
+  const roles = await db.selectFrom('practitioner_role').select('resource').where('practice_ods', '=', practice.ods_code).where('practitioner_id', '=', usualGpId).execute();
+  if (roles.length === 1) resources.push(withoutVersionMeta(roles[0]!.resource));
+  return resources;
+}
+
+export const getStructuredRecord: Handler = async ({ practice, body, context }, { db, clock }) => {
+  const now = clock();
+  const request = readStructuredParameters(body, ukLocalDate(now));
+  const found = await findDisclosablePatientByNhsNumber(db, practice.ods_code, request.nhsNumber, context, now);
+  if (!found) fail('PATIENT_NOT_FOUND', `No patient with NHS number ${request.nhsNumber} whose record can be shared`);
+  // Only patients registered here for GMS (Regular) have a record to share; temporary residents' is elsewhere.
+  if (found.row.registration_type !== 'R') fail('PATIENT_NOT_FOUND', `NHS number ${request.nhsNumber} is not registered here as a regular patient`);
+  if (found.row.dissent) fail('NO_PATIENT_CONSENT', 'The patient has dissented from sharing their record');
+
+  const issues = [
+    ...request.unrecognised.map((name) => warning(`${name} is an unrecognised parameter`, name)),
+    ...(Object.keys(request.areas) as StructuredArea[]).filter((area) => !SERVED_AREAS.has(area)).map((area) => warning(`${AREA_PARAMETERS[area]} has been disabled`, AREA_PARAMETERS[area])),
+  ];
+  const resources: Json[] = [
+    withoutVersionMeta(found.served.json),
+    ...(await adminResources(db, practice, found.row.usual_gp_id)),
+    ...(issues.length > 0 ? [{ resourceType: 'OperationOutcome', meta: { profile: [PROFILES.operationOutcome] }, issue: issues }] : []),
+  ];
+  const bundle = {
+    resourceType: 'Bundle',
+    id: context.traceId,
+    meta: { profile: [PROFILES.structuredRecordBundle] },
+    type: 'collection',
+    entry: resources.map((resource) => ({ resource })),
+  };
+  return { status: 200, json: JSON.stringify(bundle) };
+};

@@ -1,0 +1,7 @@
+import type { HandlerTable } from '../http/handler.ts';
+import { getStructuredRecord } from './get-structured-record.ts';
+
+/** The Access Record Structured capability (structured.md). */
+export const structuredHandlers: HandlerTable = {
+  getStructuredRecord,
+};
