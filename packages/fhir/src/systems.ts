@@ -54,6 +54,10 @@ export const EXTENSIONS = {
   deliveryChannel: `${SD}Extension-GPConnect-DeliveryChannel-2`,
   /** Appointment: the contained Organization that booked it (valueReference `#id`). */
   bookingOrganisation: `${SD}Extension-GPConnect-BookingOrganisation-1`,
+  /** AllergyIntolerance: when and why an allergy ended (endDate, reasonEnded). */
+  allergyIntoleranceEnd: `${SD}Extension-CareConnect-GPC-AllergyIntoleranceEnd-1`,
+  /** List: why items are missing (confidential-items, data-in-transit, data-awaiting-filing). */
+  listWarningCode: `${SD}Extension-CareConnect-GPC-ListWarningCode-1`,
   /** Appointment: why it was cancelled (valueString). */
   appointmentCancellationReason: `${SD}Extension-GPConnect-AppointmentCancellationReason-1`,
 } as const;
@@ -64,6 +68,8 @@ export const CODE_SYSTEMS = {
   humanLanguage: `${CS}CareConnect-HumanLanguage-1`,
   sdsJobRoleName: `${CS}CareConnect-SDSJobRoleName-1`,
   deliveryChannel: `${CS}GPConnect-DeliveryChannel-1`,
+  listWarningCode: `${CS}CareConnect-ListWarningCode-1`,
+  listEmptyReason: `${CS}CareConnect-ListEmptyReasonCode-1`,
   /** Kinds of booking organisation slots can be reserved for: gp-practice, urgent-care. */
   organisationType: `${CS}GPConnect-OrganisationType-1`,
 } as const;

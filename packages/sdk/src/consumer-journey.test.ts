@@ -76,10 +76,12 @@ for (const backend of testStoreBackends()) {
       assert.deepEqual((await gp.findPractitioners(traced.odsCode, 'G13579135')).map((p) => p['id']), ['1']);
       assert.deepEqual((await gp.findPractitioners(traced.odsCode, 'G22222226')).map((p) => p['id']).sort(), ['4', '5'], 'practitioner5 is two records');
       assert.equal((await gp.readLocation(traced.odsCode, '1'))['resourceType'], 'Location');
-      // The structured record's endpoint is the structured service root; areas not served yet come back as warnings.
-      const structured = await gp.getStructuredRecord(traced.odsCode, traced.nhsNumber, { allergies: { includeResolved: true } });
+      // The structured record comes from the structured service root and reads into the clinician's model.
+      const structured = await gp.getStructuredRecord(traced.odsCode, traced.nhsNumber, { allergies: { includeResolved: true }, medications: {} });
       assert.equal(structured.record.patient?.['id'], '2');
-      assert.deepEqual(structured.record.operationOutcome, [{ code: 'NOT_IMPLEMENTED', diagnostics: 'includeAllergies' }]);
+      assert.deepEqual(structured.record.allergies.active.map((a) => a.substance.text), ['Peanut - dietary', 'Amoxicillin 250mg capsules']);
+      assert.deepEqual(structured.record.allergies.ended.map((a) => [a.substance.text, a.clinicalStatus]), [['Aspirin 75mg dispersible tablet', 'resolved']]);
+      assert.deepEqual(structured.record.operationOutcome, [{ code: 'NOT_IMPLEMENTED', diagnostics: 'includeMedication' }], 'medications are not served yet');
       assert.match((await gp.endpoint(traced.odsCode, 'getStructuredRecord')).address, /\/B82617\/STU3\/1\/gpconnect\/structured$/);
       const free = await gp.searchFreeSlots(traced.odsCode, { start: inDays(1), end: inDays(3), includeLocations: true, includePractitioners: true });
       assert.ok(free.length > 5);

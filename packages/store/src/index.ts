@@ -12,3 +12,4 @@ export { sql } from 'kysely';
 export type { Insertable, Kysely, Transaction } from 'kysely';
 export * from './repositories/appointments.ts';
 export * from './repositories/ssp-hops.ts';
+export * from './repositories/clinical-items.ts';

@@ -15,6 +15,7 @@ export interface NationalRosterLoadSummary {
   practitioners: number;
   practitionerRoles: number;
   patients: number;
+  clinicalItems: number;
   schedules: number;
   slots: number;
   pdsPeople: number;
@@ -50,6 +51,7 @@ export async function loadNationalRoster(db: Kysely<Database>, options: National
     if (plan.practitioners.length) await trx.insertInto('practitioner').values(plan.practitioners).execute();
     if (plan.practitionerRoles.length) await trx.insertInto('practitioner_role').values(plan.practitionerRoles).execute();
     if (plan.patients.length) await trx.insertInto('patient').values(plan.patients).execute();
+    if (plan.clinicalItems.length) await trx.insertInto('clinical_item').values(plan.clinicalItems).execute();
     // Schedules reference locations and practitioners; slots reference schedules. Slots run to
     // hundreds of rows, so they go in chunks that stay well inside PostgreSQL's bind parameter limit.
     if (plan.schedules.length) await trx.insertInto('schedule').values(plan.schedules).execute();
@@ -64,6 +66,7 @@ export async function loadNationalRoster(db: Kysely<Database>, options: National
       practitioners: plan.practitioners.length,
       practitionerRoles: plan.practitionerRoles.length,
       patients: plan.patients.length,
+      clinicalItems: plan.clinicalItems.length,
       schedules: plan.schedules.length,
       slots: plan.slots.length,
       pdsPeople: plan.pdsPeople.length,

@@ -15,6 +15,7 @@ import {
 } from './render-resources.ts';
 import type { ResourceRow } from './planned-row.ts';
 import { NATIONAL_ROSTER, type NationalRoster, type RosterGender, type RosterName, type RosterPatient, type RosterRegistration } from './roster.ts';
+import { planAllergies, type PlannedClinicalItemRow } from './plan-allergies.ts';
 
 /** Name of the fixture set: the `fixture` column of every row the roster load writes. */
 export const NATIONAL_ROSTER_FIXTURE = 'national-roster';
@@ -74,6 +75,8 @@ export interface NationalRosterPlan {
   /** Appointment capacity: schedules and their slots (see plan-appointment-capacity.ts). */
   schedules: PlannedScheduleRow[];
   slots: PlannedSlotRow[];
+  /** Clinical record items (see plan-allergies.ts). */
+  clinicalItems: PlannedClinicalItemRow[];
   /** National (not per practice) PDS records the fixture owns. */
   pdsPeople: Omit<PdsPerson, 'version'>[];
 }
@@ -348,6 +351,7 @@ export function planNationalRoster(options: NationalRosterOptions, roster: Natio
     patients,
     schedules,
     slots,
+    clinicalItems: planAllergies(patients, today, row),
     pdsPeople,
   };
 }

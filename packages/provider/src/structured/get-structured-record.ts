@@ -1,23 +1,25 @@
 import { fail, PROFILES, ukLocalDate } from '@gpconnect/fhir';
-import { readResource, type Database, type Kysely, type PracticeRow } from '@gpconnect/store';
+import { findClinicalItems, readResource, type Database, type Kysely, type PracticeRow } from '@gpconnect/store';
 import type { Handler } from '../http/handler.ts';
 import { findDisclosablePatientByNhsNumber } from '../foundations/patients.ts';
 import { AREA_PARAMETERS, readStructuredParameters, type StructuredArea } from './structured-parameters.ts';
+import { allergiesArea, type AreaContent } from './allergies.ts';
+import { dataInTransit } from './record-lists.ts';
 
 /**
  * $gpc.getstructuredrecord (structured.md): the request checked in full (§2), the patient rules
  * (§2.2), and the Bundle (§3) with the patient, the practice, the usual GP and the warnings (§4).
  *
- * No clinical area is served yet (the clinical record store lands area by area). A requested area is
- * reported the way the spec reports an area a practice has switched off — a "has been disabled"
- * warning with HTTP 200 (§4, §7) — never as an empty List, which would tell a clinician that nothing
- * is recorded when it may be.
+ * Clinical areas land one by one (SERVED_AREAS). A requested area not served yet is reported the way
+ * the spec reports an area a practice has switched off — a "has been disabled" warning with HTTP 200
+ * (§4, §7) — never as an empty List, which would tell a clinician that nothing is recorded when it
+ * may be.
  */
 
 type Json = Record<string, unknown>;
 
 /** Areas whose data this provider returns. Grows as each area's store and rendering land. */
-const SERVED_AREAS: ReadonlySet<StructuredArea> = new Set();
+const SERVED_AREAS: ReadonlySet<StructuredArea> = new Set(['allergies']);
 
 const WARNING_SYSTEM = 'https://fhir.nhs.uk/STU3/CodeSystem/Spine-ErrorOrWarningCode-1';
 
@@ -37,16 +39,20 @@ function withoutVersionMeta(json: string): Json {
   return { ...resource, meta };
 }
 
-/** The practice's Organization, and the usual GP with their role when they have exactly one (§3's known issue). */
-async function adminResources(db: Kysely<Database>, practice: PracticeRow, usualGpId: string | null): Promise<Json[]> {
+/**
+ * The practice's Organization, and each practitioner (the usual GP and whoever the returned items
+ * reference) once, with their role when they have exactly one (§3's known issue).
+ */
+async function adminResources(db: Kysely<Database>, practice: PracticeRow, practitionerIds: readonly string[]): Promise<Json[]> {
   const organisation = await readResource(db, 'organisation', practice.ods_code, practice.organisation_id);
   const resources = organisation ? [withoutVersionMeta(organisation.resource)] : [];
-  if (!usualGpId) return resources;
-  const practitioner = await readResource(db, 'practitioner', practice.ods_code, usualGpId);
-  if (!practitioner) return resources;
-  resources.push(withoutVersionMeta(practitioner.resource));
-  const roles = await db.selectFrom('practitioner_role').select('resource').where('practice_ods', '=', practice.ods_code).where('practitioner_id', '=', usualGpId).execute();
-  if (roles.length === 1) resources.push(withoutVersionMeta(roles[0]!.resource));
+  for (const id of new Set(practitionerIds)) {
+    const practitioner = await readResource(db, 'practitioner', practice.ods_code, id);
+    if (!practitioner) continue;
+    resources.push(withoutVersionMeta(practitioner.resource));
+    const roles = await db.selectFrom('practitioner_role').select('resource').where('practice_ods', '=', practice.ods_code).where('practitioner_id', '=', id).execute();
+    if (roles.length === 1) resources.push(withoutVersionMeta(roles[0]!.resource));
+  }
   return resources;
 }
 
@@ -63,9 +69,19 @@ export const getStructuredRecord: Handler = async ({ practice, body, context }, 
     ...request.unrecognised.map((name) => warning(`${name} is an unrecognised parameter`, name)),
     ...(Object.keys(request.areas) as StructuredArea[]).filter((area) => !SERVED_AREAS.has(area)).map((area) => warning(`${AREA_PARAMETERS[area]} has been disabled`, AREA_PARAMETERS[area])),
   ];
+  const patientId = found.row.id;
+  // A record still arriving from the previous practice is flagged on every List (§6.4).
+  const recordWarnings = found.row.record_in_transit ? [dataInTransit(found.row.registration_start ?? ukLocalDate(now))] : [];
+  const areas: AreaContent[] = [];
+  if (request.areas.allergies) {
+    const items = await findClinicalItems(db, practice.ods_code, patientId, 'allergies');
+    areas.push(allergiesArea(items, request.areas.allergies['includeResolvedAllergies'] === true, patientId, recordWarnings));
+  }
+  const practitionerIds = [...(found.row.usual_gp_id ? [found.row.usual_gp_id] : []), ...areas.flatMap((a) => a.practitionerIds)];
   const resources: Json[] = [
     withoutVersionMeta(found.served.json),
-    ...(await adminResources(db, practice, found.row.usual_gp_id)),
+    ...(await adminResources(db, practice, practitionerIds)),
+    ...areas.flatMap((a) => a.resources),
     ...(issues.length > 0 ? [{ resourceType: 'OperationOutcome', meta: { profile: [PROFILES.operationOutcome] }, issue: issues }] : []),
   ];
   const bundle = {

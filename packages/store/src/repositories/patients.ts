@@ -30,7 +30,7 @@ export interface PdsFlags {
 /** The patient columns disclosure rules and the Patient handlers need (not the audit-only ones). */
 const DISCLOSURE_COLUMNS = [
   'practice_ods', 'id', 'version', 'resource', 'nhs_number', 'registration_status', 'registration_end',
-  'nhs_number_verification', 'sensitive', 'deceased_at', 'dissent', 'registration_type', 'usual_gp_id',
+  'nhs_number_verification', 'sensitive', 'deceased_at', 'dissent', 'registration_type', 'registration_start', 'usual_gp_id', 'record_in_transit',
 ] as const satisfies readonly (keyof PatientRow)[];
 
 export type PatientWithPdsFlags = Pick<PatientRow, (typeof DISCLOSURE_COLUMNS)[number]> & PdsFlags;

@@ -1,0 +1,67 @@
+import { CODE_SYSTEMS, EXTENSIONS, PROFILES } from '@gpconnect/fhir';
+
+/**
+ * The Lists of a structured record (structured.md §6): every area's primary List has the same shape —
+ * its SNOMED code and exact title, the patient, its entries — and says why anything is missing:
+ * warning codes with their required notes (§6.4), or, when it has no entries, the empty reason and
+ * "Information not available".
+ */
+
+type Json = Record<string, unknown>;
+
+export type ListWarningCode = 'confidential-items' | 'data-in-transit' | 'data-awaiting-filing';
+
+export interface ListWarning {
+  code: ListWarningCode;
+  note: string;
+}
+
+const SNOMED = 'http://snomed.info/sct';
+export const CONFIDENTIAL_ITEMS: ListWarning = { code: 'confidential-items', note: 'Items excluded due to confidentiality and/or patient preferences.' };
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** The data-in-transit warning (§6.4): the record's transfer from the previous practice is incomplete. */
+export function dataInTransit(registeredOn: string): ListWarning {
+  const [year, month, day] = registeredOn.slice(0, 10).split('-');
+  return {
+    code: 'data-in-transit',
+    note: `Patient record transfer from previous GP practice not yet complete; information recorded before ${day}-${MONTHS[Number(month) - 1]}-${year} may be missing.`,
+  };
+}
+
+/**
+ * One primary List. `withheld` says confidential items were left out; `recordWarnings` apply to every
+ * List of the record (data in transit). At most three distinct codes; the note carries their texts.
+ */
+export function clinicalList(list: { code: string; display: string; title: string }, patientId: string, entries: readonly { reference: string }[], withheld: boolean, recordWarnings: readonly ListWarning[]): Json {
+  const warnings = [...(withheld ? [CONFIDENTIAL_ITEMS] : []), ...recordWarnings];
+  const note = warnings.length > 0 ? warnings.map((w) => w.note).join(' ') : entries.length === 0 ? 'Information not available' : undefined;
+  return {
+    resourceType: 'List',
+    meta: { profile: [PROFILES.list] },
+    ...(warnings.length > 0 ? { extension: warnings.map((w) => ({ url: EXTENSIONS.listWarningCode, valueCode: w.code })) } : {}),
+    status: 'current',
+    mode: 'snapshot',
+    title: list.title,
+    code: { coding: [{ system: SNOMED, code: list.code, display: list.display }] },
+    subject: { reference: `Patient/${patientId}` },
+    orderedBy: { coding: [{ system: 'http://hl7.org/fhir/list-order', code: 'event-date', display: 'Sorted by Event Date' }] },
+    ...(note ? { note: [{ text: note }] } : {}),
+    ...(entries.length > 0 ? { entry: entries.map((item) => ({ item })) } : { emptyReason: { coding: [{ system: CODE_SYSTEMS.listEmptyReason, code: 'no-content-recorded', display: 'No Content Recorded' }] } }),
+  };
+}
+
+/** Ids of the Practitioners clinical resources reference (as recorder, asserter, performer...). */
+export function referencedPractitionerIds(resources: readonly Json[]): string[] {
+  const ids = new Set<string>();
+  const visit = (value: unknown): void => {
+    if (Array.isArray(value)) return value.forEach(visit);
+    if (typeof value !== 'object' || value === null) return;
+    for (const [key, child] of Object.entries(value)) {
+      if (key === 'reference' && typeof child === 'string' && child.startsWith('Practitioner/')) ids.add(child.slice('Practitioner/'.length));
+      else visit(child);
+    }
+  };
+  resources.forEach(visit);
+  return [...ids];
+}
