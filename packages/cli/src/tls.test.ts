@@ -77,6 +77,13 @@ describe('gpconnect up with mutual TLS, the default (general.md §11), and the c
     assert.match(await cli('cancel', appointmentId, '--nhs-number', '9690937286', '--reason', 'No longer needed'), /Cancelled appointment/);
     assert.match(await cli('appointments', '9690937286'), new RegExp(`${appointmentId}\\s+cancelled`));
 
+    const allergies = await cli('record', '9690937286', '--allergies');
+    assert.match(allergies, /^Mr Horace SKELLY \(NHS 9690937286\) at B82617/);
+    assert.match(allergies, /active\s+Peanut - dietary\s+Vomiting/);
+    assert.match(allergies, /ended\s+Aspirin 75mg dispersible tablet\s+Vomiting/);
+    assert.match(await cli('record', '9690938118', '--allergies'), /Items excluded due to confidentiality/);
+    assert.match(await cli('record', '9690937286'), /Not returned: includeMedication/, 'areas the provider does not serve yet are reported');
+
     const refused = await runCli(['slots', '--practice', 'B82617', '--from', from, '--to', to], { ...consumerEnv, GPCONNECT_CONSUMER_ASID: '123456789012' });
     assert.equal(refused.code, 1);
     assert.match(refused.stderr, /^gpconnect: provider answered 403 ASID_CHECK_FAILED_MESSAGESENDER_123456789012/);

@@ -1,5 +1,5 @@
 import { EXTENSIONS, ukLocalDate } from '@gpconnect/fhir';
-import { GpConnectClient, type FreeSlot, type GpConnectClientOptions } from '@gpconnect/sdk';
+import { GpConnectClient, type FreeSlot, type GpConnectClientOptions, type StructuredRecord, type StructuredRecordRequest } from '@gpconnect/sdk';
 import { formatTable } from '../table.ts';
 
 /**
@@ -129,5 +129,40 @@ export async function cancel(options: GpConnectClientOptions, nhsNumber: string,
     const appointment = await client.readAppointment(odsCode, appointmentId);
     const cancelled = await client.cancelAppointment(odsCode, appointment, reason);
     return json ? JSON.stringify(cancelled, null, 2) : `Cancelled appointment ${appointmentId} at ${odsCode} (${reason})`;
+  });
+}
+
+/** The record sections a consumer can ask for from the command line. */
+export interface RecordAreas {
+  allergies: boolean;
+  medications: boolean;
+}
+
+function allergySection(record: StructuredRecord): string {
+  const rows = [
+    ...record.allergies.active.map((a) => ['active', a.substance.text, a.reactions.join(', '), a.onset?.slice(0, 10) ?? '', '']),
+    ...record.allergies.ended.map((a) => ['ended', a.substance.text, a.reactions.join(', '), a.onset?.slice(0, 10) ?? '', a.ended?.slice(0, 10) ?? '']),
+  ];
+  return rows.length === 0 ? 'Allergies: none recorded' : `Allergies\n${formatTable(['Status', 'Substance', 'Reaction', 'Recorded', 'Ended'], rows)}`;
+}
+
+/** The patient's structured record, as sections, with everything the provider says it left out. */
+export async function record(options: GpConnectClientOptions, nhsNumber: string, areas: RecordAreas, json: boolean): Promise<string> {
+  return withClient(options, async (client) => {
+    const traced = await client.trace(nhsNumber);
+    const request: StructuredRecordRequest = {
+      ...(areas.allergies ? { allergies: { includeResolved: true } } : {}),
+      ...(areas.medications ? { medications: {} } : {}),
+    };
+    const { bundle, record: structured } = await client.getStructuredRecord(traced.odsCode, traced.nhsNumber, request);
+    if (json) return JSON.stringify(bundle, null, 2);
+    const sections = [`${humanName(structured.patient)} (NHS ${traced.nhsNumber}) at ${traced.odsCode}`];
+    if (areas.allergies) sections.push(allergySection(structured));
+    if (areas.medications && !structured.operationOutcome.some((i) => i.diagnostics === 'includeMedication')) {
+      sections.push(formatTable(['Medication', 'Status', 'Dosage', 'Latest issue'], structured.medications.map((m) => [m.medication.text, m.status ?? '', m.dosage ?? '', m.latestIssue?.authoredOn?.slice(0, 10) ?? ''])));
+    }
+    const notes = [...structured.warnings.map((w) => `${w.list}: ${w.note ?? w.code}`), ...structured.operationOutcome.map((i) => `Not returned: ${i.diagnostics ?? i.code ?? ''}`)];
+    if (notes.length > 0) sections.push(`Warnings\n${[...new Set(notes)].map((n) => `  ${n}`).join('\n')}`);
+    return sections.join('\n\n');
   });
 }
