@@ -82,7 +82,9 @@ describe('gpconnect up with mutual TLS, the default (general.md §11), and the c
     assert.match(allergies, /active\s+Peanut - dietary\s+Vomiting/);
     assert.match(allergies, /ended\s+Aspirin 75mg dispersible tablet\s+Vomiting/);
     assert.match(await cli('record', '9690938118', '--allergies'), /Items excluded due to confidentiality/);
-    assert.match(await cli('record', '9690937286'), /Not returned: includeMedication/, 'areas the provider does not serve yet are reported');
+    const whole = await cli('record', '9690937286');
+    assert.match(whole, /Metformin 500mg tablets\s+active\s+One tablet twice a day with meals\s+\d{4}-\d{2}-\d{2}/);
+    assert.match(whole, /Medications and medical devices: Items excluded due to confidentiality/);
 
     const refused = await runCli(['slots', '--practice', 'B82617', '--from', from, '--to', to], { ...consumerEnv, GPCONNECT_CONSUMER_ASID: '123456789012' });
     assert.equal(refused.code, 1);

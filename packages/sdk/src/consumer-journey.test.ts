@@ -81,7 +81,14 @@ for (const backend of testStoreBackends()) {
       assert.equal(structured.record.patient?.['id'], '2');
       assert.deepEqual(structured.record.allergies.active.map((a) => a.substance.text), ['Peanut - dietary', 'Amoxicillin 250mg capsules']);
       assert.deepEqual(structured.record.allergies.ended.map((a) => [a.substance.text, a.clinicalStatus]), [['Aspirin 75mg dispersible tablet', 'resolved']]);
-      assert.deepEqual(structured.record.operationOutcome, [{ code: 'NOT_IMPLEMENTED', diagnostics: 'includeMedication' }], 'medications are not served yet');
+      assert.deepEqual(structured.record.medications.map((m) => [m.medication.text, m.status, m.prescriptionType]), [
+        ['Aspirin 75mg dispersible tablets', 'active', 'repeat'],
+        ['Metformin 500mg tablets', 'active', 'repeat'],
+        ['Amoxicillin 250mg capsules', 'completed', 'acute'],
+      ]);
+      assert.equal(structured.record.medications[1]!.latestIssue?.authoredOn, inDays(-20));
+      assert.deepEqual(structured.record.warnings.map((w) => [w.list, w.code]), [['Medications and medical devices', 'confidential-items']], 'the confidential course is withheld, and the List says so');
+      assert.deepEqual(structured.record.operationOutcome, []);
       assert.match((await gp.endpoint(traced.odsCode, 'getStructuredRecord')).address, /\/B82617\/STU3\/1\/gpconnect\/structured$/);
       const free = await gp.searchFreeSlots(traced.odsCode, { start: inDays(1), end: inDays(3), includeLocations: true, includePractitioners: true });
       assert.ok(free.length > 5);

@@ -16,6 +16,7 @@ import {
 import type { ResourceRow } from './planned-row.ts';
 import { NATIONAL_ROSTER, type NationalRoster, type RosterGender, type RosterName, type RosterPatient, type RosterRegistration } from './roster.ts';
 import { planAllergies, type PlannedClinicalItemRow } from './plan-allergies.ts';
+import { planMedications } from './plan-medications.ts';
 
 /** Name of the fixture set: the `fixture` column of every row the roster load writes. */
 export const NATIONAL_ROSTER_FIXTURE = 'national-roster';
@@ -351,7 +352,7 @@ export function planNationalRoster(options: NationalRosterOptions, roster: Natio
     patients,
     schedules,
     slots,
-    clinicalItems: planAllergies(patients, today, row),
+    clinicalItems: [...planAllergies(patients, today, row), ...planMedications(patients, today, row)],
     pdsPeople,
   };
 }

@@ -42,24 +42,24 @@ for (const backend of testStoreBackends()) {
     });
 
     test('areas not served yet are reported as disabled warnings, never as empty Lists', async () => {
-      const body = parameters(nhs(SKELLY), area('includeMedication'), area('includeProblems', { name: 'filterStatus', valueCode: 'active' }));
+      const body = parameters(nhs(SKELLY), area('includeImmunisations'), area('includeProblems', { name: 'filterStatus', valueCode: 'active' }));
       const bundle = expectResource(await get(body), 'Bundle');
       const resources = bundleEntries(bundle as { entry: { resource: Json }[] });
       assert.deepEqual(resources.filter((r) => r['resourceType'] === 'List'), []);
       const outcome = resources.find((r) => r['resourceType'] === 'OperationOutcome') as { issue: { severity: string; code: string; details: { coding: { code: string }[]; text: string }; diagnostics: string }[] };
       assert.deepEqual(
         outcome.issue.map((i) => [i.severity, i.code, i.details.coding[0]!.code, i.details.text, i.diagnostics]),
-        ['includeMedication', 'includeProblems'].map((p) => ['warning', 'not-supported', 'NOT_IMPLEMENTED', `${p} has been disabled`, p]),
+        ['includeImmunisations', 'includeProblems'].map((p) => ['warning', 'not-supported', 'NOT_IMPLEMENTED', `${p} has been disabled`, p]),
       );
     });
 
     test('unrecognised parameters and parts are warnings, at the least granular level', async () => {
-      const body = parameters(nhs(SKELLY), area('includeFutureArea', { name: 'someFilter', valueBoolean: true }), area('includeMedication', { name: 'includeFuturePart', valueBoolean: true }));
+      const body = parameters(nhs(SKELLY), area('includeFutureArea', { name: 'someFilter', valueBoolean: true }), area('includeReferrals', { name: 'includeFuturePart', valueBoolean: true }));
       const outcome = bundleEntries(expectResource(await get(body), 'Bundle') as { entry: { resource: Json }[] }).find((r) => r['resourceType'] === 'OperationOutcome') as { issue: { details: { text: string }; diagnostics: string }[] };
       assert.deepEqual(outcome.issue.map((i) => [i.details.text, i.diagnostics]), [
         ['includeFutureArea is an unrecognised parameter', 'includeFutureArea'],
-        ['includeMedication.includeFuturePart is an unrecognised parameter', 'includeMedication.includeFuturePart'],
-        ['includeMedication has been disabled', 'includeMedication'],
+        ['includeReferrals.includeFuturePart is an unrecognised parameter', 'includeReferrals.includeFuturePart'],
+        ['includeReferrals has been disabled', 'includeReferrals'],
       ]);
     });
 

@@ -4,6 +4,7 @@ import type { Handler } from '../http/handler.ts';
 import { findDisclosablePatientByNhsNumber } from '../foundations/patients.ts';
 import { AREA_PARAMETERS, readStructuredParameters, type StructuredArea } from './structured-parameters.ts';
 import { allergiesArea, type AreaContent } from './allergies.ts';
+import { medicationsArea } from './medications.ts';
 import { dataInTransit } from './record-lists.ts';
 
 /**
@@ -19,7 +20,7 @@ import { dataInTransit } from './record-lists.ts';
 type Json = Record<string, unknown>;
 
 /** Areas whose data this provider returns. Grows as each area's store and rendering land. */
-const SERVED_AREAS: ReadonlySet<StructuredArea> = new Set(['allergies']);
+const SERVED_AREAS: ReadonlySet<StructuredArea> = new Set(['allergies', 'medications']);
 
 const WARNING_SYSTEM = 'https://fhir.nhs.uk/STU3/CodeSystem/Spine-ErrorOrWarningCode-1';
 
@@ -76,6 +77,11 @@ export const getStructuredRecord: Handler = async ({ practice, body, context }, 
   if (request.areas.allergies) {
     const items = await findClinicalItems(db, practice.ods_code, patientId, 'allergies');
     areas.push(allergiesArea(items, request.areas.allergies['includeResolvedAllergies'] === true, patientId, recordWarnings));
+  }
+  if (request.areas.medications) {
+    const items = await findClinicalItems(db, practice.ods_code, patientId, 'medications');
+    const parts = request.areas.medications;
+    areas.push(medicationsArea(items, { includeIssues: parts['includePrescriptionIssues'] !== false, fromDate: parts['medicationSearchFromDate'] as string | undefined }, patientId, recordWarnings));
   }
   const practitionerIds = [...(found.row.usual_gp_id ? [found.row.usual_gp_id] : []), ...areas.flatMap((a) => a.practitionerIds)];
   const resources: Json[] = [
