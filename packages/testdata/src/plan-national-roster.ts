@@ -17,6 +17,7 @@ import type { ResourceRow } from './planned-row.ts';
 import { NATIONAL_ROSTER, type NationalRoster, type RosterGender, type RosterName, type RosterPatient, type RosterRegistration } from './roster.ts';
 import { planAllergies, type PlannedClinicalItemRow } from './plan-allergies.ts';
 import { planMedications } from './plan-medications.ts';
+import { planObservations } from './plan-observations.ts';
 
 /** Name of the fixture set: the `fixture` column of every row the roster load writes. */
 export const NATIONAL_ROSTER_FIXTURE = 'national-roster';
@@ -352,7 +353,7 @@ export function planNationalRoster(options: NationalRosterOptions, roster: Natio
     patients,
     schedules,
     slots,
-    clinicalItems: [...planAllergies(patients, today, row), ...planMedications(patients, today, row)],
+    clinicalItems: [...planAllergies(patients, today, row), ...planMedications(patients, today, row), ...planObservations(patients, today, row)],
     pdsPeople,
   };
 }

@@ -2,9 +2,10 @@ import { fail, PROFILES, ukLocalDate } from '@gpconnect/fhir';
 import { findClinicalItems, readResource, type Database, type Kysely, type PracticeRow } from '@gpconnect/store';
 import type { Handler } from '../http/handler.ts';
 import { findDisclosablePatientByNhsNumber } from '../foundations/patients.ts';
-import { AREA_PARAMETERS, readStructuredParameters, type StructuredArea } from './structured-parameters.ts';
+import { AREA_PARAMETERS, readStructuredParameters, type DatePeriod, type StructuredArea } from './structured-parameters.ts';
 import { allergiesArea, type AreaContent } from './allergies.ts';
 import { medicationsArea } from './medications.ts';
+import { uncategorisedArea } from './uncategorised.ts';
 import { dataInTransit } from './record-lists.ts';
 
 /**
@@ -20,7 +21,7 @@ import { dataInTransit } from './record-lists.ts';
 type Json = Record<string, unknown>;
 
 /** Areas whose data this provider returns. Grows as each area's store and rendering land. */
-const SERVED_AREAS: ReadonlySet<StructuredArea> = new Set(['allergies', 'medications']);
+const SERVED_AREAS: ReadonlySet<StructuredArea> = new Set(['allergies', 'medications', 'uncategorised']);
 
 const WARNING_SYSTEM = 'https://fhir.nhs.uk/STU3/CodeSystem/Spine-ErrorOrWarningCode-1';
 
@@ -82,6 +83,10 @@ export const getStructuredRecord: Handler = async ({ practice, body, context }, 
     const items = await findClinicalItems(db, practice.ods_code, patientId, 'medications');
     const parts = request.areas.medications;
     areas.push(medicationsArea(items, { includeIssues: parts['includePrescriptionIssues'] !== false, fromDate: parts['medicationSearchFromDate'] as string | undefined }, patientId, recordWarnings));
+  }
+  if (request.areas.uncategorised) {
+    const items = await findClinicalItems(db, practice.ods_code, patientId, 'uncategorised');
+    areas.push(uncategorisedArea(items, request.areas.uncategorised['uncategorisedDataSearchPeriod'] as DatePeriod | undefined, patientId, recordWarnings));
   }
   const practitionerIds = [...(found.row.usual_gp_id ? [found.row.usual_gp_id] : []), ...areas.flatMap((a) => a.practitionerIds)];
   const resources: Json[] = [

@@ -1,0 +1,53 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { EXTENSIONS } from '@gpconnect/fhir';
+import { testStoreBackends } from '../../../store/src/testing.ts';
+import { bundleEntries, expectResource, startProvider, TODAY, type ProviderUnderTest } from '../test-support.ts';
+
+type Json = Record<string, unknown>;
+
+const daysBefore = (days: number) => new Date(Date.parse(`${TODAY}T00:00:00Z`) - days * 86_400_000).toISOString().slice(0, 10);
+const request = (nhsNumber: string, period?: { start?: string; end?: string }) => ({
+  resourceType: 'Parameters',
+  parameter: [
+    { name: 'patientNHSNumber', valueIdentifier: { system: 'https://fhir.nhs.uk/Id/nhs-number', value: nhsNumber } },
+    period ? { name: 'includeUncategorisedData', part: [{ name: 'uncategorisedDataSearchPeriod', valuePeriod: period }] } : { name: 'includeUncategorisedData' },
+  ],
+});
+
+for (const backend of testStoreBackends()) {
+  describe(`structured.md §5.6 uncategorised data, for the roster's patients (${backend.name})`, () => {
+    let provider: ProviderUnderTest;
+    before(async () => {
+      provider = await startProvider(backend);
+    });
+    after(async () => provider.close());
+
+    async function record(nhsNumber: string, period?: { start?: string; end?: string }) {
+      const bundle = expectResource(await provider.send('getStructuredRecord', { body: request(nhsNumber, period) }), 'Bundle');
+      const resources = bundleEntries(bundle as { entry: { resource: Json }[] });
+      return { list: resources.find((r) => r['resourceType'] === 'List')!, observations: resources.filter((r) => r['resourceType'] === 'Observation') };
+    }
+    const name = (o: Json) => (o['code'] as { coding: { display: string }[] }).coding[0]!.display;
+
+    test('patient2: observations oldest first, the blood pressure with its two components, the confidential one withheld', async () => {
+      const { list, observations } = await record('9690937286');
+      assert.equal(list['title'], 'Uncategorised data');
+      assert.deepEqual(observations.map(name), ['Temperature', 'Respiratory rate', 'Body mass index', 'On examination - blood pressure reading']);
+      const bp = observations[3]!;
+      assert.deepEqual((bp['component'] as { code: { coding: { display: string }[] }; valueQuantity: { value: number; code: string } }[]).map((c) => [c.code.coding[0]!.display, c.valueQuantity.value, c.valueQuantity.code]), [
+        ['Systolic arterial pressure', 138, 'mm[Hg]'],
+        ['Diastolic arterial pressure', 86, 'mm[Hg]'],
+      ]);
+      assert.deepEqual(((list['extension'] as Json[] | undefined) ?? []).filter((e) => e['url'] === EXTENSIONS.listWarningCode).map((e) => e['valueCode']), ['confidential-items']);
+    });
+
+    test('the search period keeps observations made within it, both ends inclusive', async () => {
+      assert.deepEqual((await record('9690937286', { start: daysBefore(400), end: daysBefore(200) })).observations.map(name), ['Respiratory rate', 'Body mass index']);
+      assert.deepEqual((await record('9690937286', { start: daysBefore(100) })).observations.map(name), ['On examination - blood pressure reading']);
+      const none = await record('9690937286', { end: daysBefore(1000) });
+      assert.deepEqual(none.observations, []);
+      assert.ok(none.list['emptyReason']);
+    });
+  });
+}

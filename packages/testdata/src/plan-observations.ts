@@ -1,0 +1,98 @@
+import { PROFILES } from '@gpconnect/fhir';
+import { addDays } from './dates.ts';
+import { RECORD_ITEM_IDENTIFIER_SYSTEM, type PlannedClinicalItemRow } from './plan-allergies.ts';
+import type { ResourceRow } from './planned-row.ts';
+
+/**
+ * The roster's uncategorised observations (testdata README: patient2 "several, including a blood
+ * pressure, one confidential"; patient3 some too; structured.md §5.6). Codes and units as in the
+ * specification's examples and the terminology code lists; dates are days before the load day.
+ */
+
+const SNOMED = 'http://snomed.info/sct';
+const UCUM = 'http://unitsofmeasure.org';
+
+interface Measure {
+  code: string;
+  display: string;
+  unit: string;
+  ucum: string;
+}
+
+const TEMPERATURE: Measure = { code: '703421000', display: 'Temperature', unit: 'C', ucum: 'Cel' };
+const OXYGEN_SATURATION: Measure = { code: '1097811000000106', display: 'Arterial oxygen saturation breathing room air at rest', unit: '%', ucum: '%' };
+const RESPIRATORY_RATE: Measure = { code: '86290005', display: 'Respiratory rate', unit: 'breaths per minute', ucum: '{resps}/min' };
+const BMI: Measure = { code: '60621009', display: 'Body mass index', unit: 'kg/m2', ucum: 'kg/m2' };
+const BLOOD_PRESSURE = { code: '163020007', display: 'On examination - blood pressure reading' };
+const SYSTOLIC: Measure = { code: '72313002', display: 'Systolic arterial pressure', unit: 'mm[Hg]', ucum: 'mm[Hg]' };
+const DIASTOLIC: Measure = { code: '1091811000000100', display: 'Diastolic arterial pressure', unit: 'mm[Hg]', ucum: 'mm[Hg]' };
+
+type Observation = { daysAgo: number; confidential?: boolean; comment?: string } & ({ measure: Measure; value: number } | { bloodPressure: [number, number] });
+
+const OBSERVATIONS: Record<string, Observation[]> = {
+  '2': [
+    { measure: TEMPERATURE, value: 36.7, daysAgo: 730 },
+    { measure: RESPIRATORY_RATE, value: 16, daysAgo: 400 },
+    { measure: BMI, value: 27.4, daysAgo: 200, comment: 'Weight management advice given' },
+    { measure: OXYGEN_SATURATION, value: 96, daysAgo: 90, confidential: true },
+    { bloodPressure: [138, 86], daysAgo: 30 },
+  ],
+  '3': [
+    { measure: TEMPERATURE, value: 37.9, daysAgo: 1000 },
+    { bloodPressure: [124, 78], daysAgo: 150 },
+  ],
+};
+
+const coding = (m: { code: string; display: string }) => ({ coding: [{ system: SNOMED, code: m.code, display: m.display }] });
+const quantity = (m: Measure, value: number) => ({ value, unit: m.unit, system: UCUM, code: m.ucum });
+
+function renderObservation(id: string, patientId: string, performerId: string, observation: Observation, today: string): Record<string, unknown> {
+  // Recorded mid-morning (10:30 UTC) on the day.
+  const effective = `${addDays(today, -observation.daysAgo)}T10:30:00+00:00`;
+  const value =
+    'bloodPressure' in observation
+      ? {
+          code: coding(BLOOD_PRESSURE),
+          component: [
+            { code: coding(SYSTOLIC), valueQuantity: quantity(SYSTOLIC, observation.bloodPressure[0]) },
+            { code: coding(DIASTOLIC), valueQuantity: quantity(DIASTOLIC, observation.bloodPressure[1]) },
+          ],
+        }
+      : { code: coding(observation.measure), valueQuantity: quantity(observation.measure, observation.value) };
+  return {
+    resourceType: 'Observation',
+    id,
+    meta: { profile: [PROFILES.observation] },
+    identifier: [{ system: RECORD_ITEM_IDENTIFIER_SYSTEM, value: id }],
+    status: 'final',
+    code: value.code,
+    subject: { reference: `Patient/${patientId}` },
+    effectiveDateTime: effective,
+    issued: effective,
+    performer: [{ reference: `Practitioner/${performerId}` }],
+    ...('valueQuantity' in value ? { valueQuantity: value.valueQuantity } : {}),
+    ...(observation.comment ? { comment: observation.comment } : {}),
+    ...('component' in value ? { component: value.component } : {}),
+  };
+}
+
+/** The uncategorised observation rows of the roster's patients; the usual GP made them. */
+export function planObservations(patients: readonly { id: string; usual_gp_id: string | null }[], today: string, row: Omit<ResourceRow, 'id' | 'resource'>): PlannedClinicalItemRow[] {
+  return patients.flatMap((patient) =>
+    (OBSERVATIONS[patient.id] ?? []).map((observation, index) => {
+      const id = `${patient.id}-observation-${index + 1}`;
+      const resource = renderObservation(id, patient.id, patient.usual_gp_id ?? '1', observation, today);
+      return {
+        ...row,
+        id,
+        resource: JSON.stringify(resource),
+        patient_id: patient.id,
+        resource_type: 'Observation',
+        area: 'uncategorised',
+        effective_at: resource['effectiveDateTime'] as string,
+        confidential: observation.confidential ?? false,
+        status: 'final',
+      };
+    }),
+  );
+}
