@@ -42,14 +42,14 @@ for (const backend of testStoreBackends()) {
     });
 
     test('areas not served yet are reported as disabled warnings, never as empty Lists', async () => {
-      const body = parameters(nhs(SKELLY), area('includeImmunisations'), area('includeProblems', { name: 'filterStatus', valueCode: 'active' }));
+      const body = parameters(nhs(SKELLY), area('includeInvestigations'), area('includeProblems', { name: 'filterStatus', valueCode: 'active' }));
       const bundle = expectResource(await get(body), 'Bundle');
       const resources = bundleEntries(bundle as { entry: { resource: Json }[] });
       assert.deepEqual(resources.filter((r) => r['resourceType'] === 'List'), []);
       const outcome = resources.find((r) => r['resourceType'] === 'OperationOutcome') as { issue: { severity: string; code: string; details: { coding: { code: string }[]; text: string }; diagnostics: string }[] };
       assert.deepEqual(
         outcome.issue.map((i) => [i.severity, i.code, i.details.coding[0]!.code, i.details.text, i.diagnostics]),
-        ['includeImmunisations', 'includeProblems'].map((p) => ['warning', 'not-supported', 'NOT_IMPLEMENTED', `${p} has been disabled`, p]),
+        ['includeInvestigations', 'includeProblems'].map((p) => ['warning', 'not-supported', 'NOT_IMPLEMENTED', `${p} has been disabled`, p]),
       );
     });
 

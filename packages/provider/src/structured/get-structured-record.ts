@@ -6,6 +6,7 @@ import { AREA_PARAMETERS, readStructuredParameters, type DatePeriod, type Struct
 import { allergiesArea, type AreaContent } from './allergies.ts';
 import { medicationsArea } from './medications.ts';
 import { uncategorisedArea } from './uncategorised.ts';
+import { immunisationsArea } from './immunisations.ts';
 import { dataInTransit } from './record-lists.ts';
 
 /**
@@ -21,7 +22,7 @@ import { dataInTransit } from './record-lists.ts';
 type Json = Record<string, unknown>;
 
 /** Areas whose data this provider returns. Grows as each area's store and rendering land. */
-const SERVED_AREAS: ReadonlySet<StructuredArea> = new Set(['allergies', 'medications', 'uncategorised']);
+const SERVED_AREAS: ReadonlySet<StructuredArea> = new Set(['allergies', 'medications', 'uncategorised', 'immunisations']);
 
 const WARNING_SYSTEM = 'https://fhir.nhs.uk/STU3/CodeSystem/Spine-ErrorOrWarningCode-1';
 
@@ -83,6 +84,10 @@ export const getStructuredRecord: Handler = async ({ practice, body, context }, 
     const items = await findClinicalItems(db, practice.ods_code, patientId, 'medications');
     const parts = request.areas.medications;
     areas.push(medicationsArea(items, { includeIssues: parts['includePrescriptionIssues'] !== false, fromDate: parts['medicationSearchFromDate'] as string | undefined }, patientId, recordWarnings));
+  }
+  if (request.areas.immunisations) {
+    const items = await findClinicalItems(db, practice.ods_code, patientId, 'immunisations');
+    areas.push(immunisationsArea(items, request.areas.immunisations['includeNotGiven'] === true, patientId, recordWarnings));
   }
   if (request.areas.uncategorised) {
     const items = await findClinicalItems(db, practice.ods_code, patientId, 'uncategorised');

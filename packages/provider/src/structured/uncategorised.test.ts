@@ -51,3 +51,34 @@ for (const backend of testStoreBackends()) {
     });
   });
 }
+
+for (const backend of testStoreBackends()) {
+  describe(`structured.md §5.5 immunisations, for the roster's patients (${backend.name})`, () => {
+    let provider: ProviderUnderTest;
+    before(async () => {
+      provider = await startProvider(backend);
+    });
+    after(async () => provider.close());
+
+    const immunisations = async (nhsNumber: string, includeNotGiven?: boolean) => {
+      const body = {
+        resourceType: 'Parameters',
+        parameter: [
+          { name: 'patientNHSNumber', valueIdentifier: { system: 'https://fhir.nhs.uk/Id/nhs-number', value: nhsNumber } },
+          includeNotGiven === undefined ? { name: 'includeImmunisations' } : { name: 'includeImmunisations', part: [{ name: 'includeNotGiven', valueBoolean: includeNotGiven }] },
+        ],
+      };
+      const resources = bundleEntries(expectResource(await provider.send('getStructuredRecord', { body }), 'Bundle') as { entry: { resource: Json }[] });
+      return { list: resources.find((r) => r['resourceType'] === 'List')!, given: resources.filter((r) => r['resourceType'] === 'Immunization').map((r) => r['notGiven']) };
+    };
+
+    test('doses given by default; declined doses only with includeNotGiven', async () => {
+      assert.deepEqual((await immunisations('9690937294')).given, [false]);
+      assert.deepEqual((await immunisations('9690937294', true)).given, [false, true]);
+      const patient2 = await immunisations('9690937286');
+      assert.equal(patient2.list['title'], 'Immunisations');
+      assert.deepEqual(patient2.given, [false]);
+      assert.ok((await immunisations('9690937278')).list['emptyReason'], 'patient1 has none: an empty List saying so');
+    });
+  });
+}

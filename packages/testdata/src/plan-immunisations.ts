@@ -1,0 +1,88 @@
+import { PROFILES } from '@gpconnect/fhir';
+import { addDays } from './dates.ts';
+import { RECORD_ITEM_IDENTIFIER_SYSTEM, type PlannedClinicalItemRow } from './plan-allergies.ts';
+import type { ResourceRow } from './planned-row.ts';
+
+/**
+ * The roster's immunisations (testdata README: patient2 at least one, patient3 some; structured.md
+ * §5.5): a hepatitis A course given at the practice, and one dose declined (not given). Codes as in
+ * the specification's immunisation example; dates are days before the load day.
+ */
+
+const SNOMED = 'http://snomed.info/sct';
+
+/** The vaccination procedure, target disease, site and route of the specification's example. */
+const HEPATITIS_A_FIRST = { system: SNOMED, code: '170378007', display: 'First hepatitis A vaccination' };
+const HEPATITIS_A = { system: SNOMED, code: '40468003', display: 'Viral hepatitis, type A' };
+const RIGHT_UPPER_ARM = { system: SNOMED, code: '368209003', display: 'Right upper arm' };
+const SUBCUTANEOUS = { system: SNOMED, code: '34206005', display: 'Subcutaneous route' };
+const IMMUNISATION_DUE = { system: SNOMED, code: '171279008', display: 'Immunisation due' };
+
+interface Dose {
+  daysAgo: number;
+  notGiven?: boolean;
+}
+
+const IMMUNISATIONS: Record<string, Dose[]> = {
+  '2': [{ daysAgo: 2000 }],
+  '3': [{ daysAgo: 900 }, { daysAgo: 700, notGiven: true }],
+};
+
+function renderImmunisation(id: string, patientId: string, practitionerId: string, dose: Dose, today: string): Record<string, unknown> {
+  const date = addDays(today, -dose.daysAgo);
+  const given = !dose.notGiven;
+  return {
+    resourceType: 'Immunization',
+    id,
+    meta: { profile: [PROFILES.immunization] },
+    extension: [
+      // The profile's recordedDate slice is the CareConnect extension (the spec page's example names a GPC one).
+      { url: 'https://fhir.hl7.org.uk/STU3/StructureDefinition/Extension-CareConnect-DateRecorded-1', valueDateTime: `${date}T10:00:00+00:00` },
+      { url: 'https://fhir.hl7.org.uk/STU3/StructureDefinition/Extension-CareConnect-VaccinationProcedure-1', valueCodeableConcept: { coding: [HEPATITIS_A_FIRST] } },
+    ],
+    identifier: [{ system: RECORD_ITEM_IDENTIFIER_SYSTEM, value: id }],
+    status: 'completed',
+    notGiven: !given,
+    // The product is not recorded: the spec's null flavour.
+    vaccineCode: { coding: [{ system: 'http://hl7.org/fhir/v3/NullFlavor', code: 'UNK' }], text: 'Unknown' },
+    patient: { reference: `Patient/${patientId}` },
+    date,
+    primarySource: true,
+    ...(given ? { site: { coding: [RIGHT_UPPER_ARM] }, route: { coding: [SUBCUTANEOUS] }, doseQuantity: { value: 0.5, system: 'http://unitsofmeasure.org', code: 'ml' } } : {}),
+    practitioner: [{ role: { coding: [{ system: 'http://hl7.org/fhir/v2/0443', code: given ? 'AP' : 'EP' }] }, actor: { reference: `Practitioner/${practitionerId}` } }],
+    explanation: given ? { reason: [{ coding: [IMMUNISATION_DUE] }] } : { reasonNotGiven: [{ text: 'Patient declined' }] },
+    ...(given
+      ? {
+          vaccinationProtocol: [
+            {
+              doseSequence: 1,
+              seriesDoses: 2,
+              targetDisease: [{ coding: [HEPATITIS_A] }],
+              doseStatus: { coding: [{ system: 'http://hl7.org/fhir/vaccination-protocol-dose-status', code: 'count', display: 'Counts' }] },
+            },
+          ],
+        }
+      : {}),
+  };
+}
+
+/** The immunisation rows of the roster's patients; the usual GP gave or recorded them. */
+export function planImmunisations(patients: readonly { id: string; usual_gp_id: string | null }[], today: string, row: Omit<ResourceRow, 'id' | 'resource'>): PlannedClinicalItemRow[] {
+  return patients.flatMap((patient) =>
+    (IMMUNISATIONS[patient.id] ?? []).map((dose, index) => {
+      const id = `${patient.id}-immunisation-${index + 1}`;
+      const resource = renderImmunisation(id, patient.id, patient.usual_gp_id ?? '1', dose, today);
+      return {
+        ...row,
+        id,
+        resource: JSON.stringify(resource),
+        patient_id: patient.id,
+        resource_type: 'Immunization',
+        area: 'immunisations',
+        effective_at: resource['date'] as string,
+        confidential: false,
+        status: dose.notGiven ? 'not-given' : 'given',
+      };
+    }),
+  );
+}
