@@ -1,5 +1,5 @@
 import type { ClinicalItemRow } from '@gpconnect/store';
-import { clinicalList, referencedPractitionerIds, type ListWarning } from './record-lists.ts';
+import { clinicalList, referencedPractitionerIds, type AreaContent, type ListWarning } from './record-lists.ts';
 
 /**
  * The allergies area (structured.md §5.1): the "Allergies and adverse reactions" List referencing the
@@ -12,13 +12,6 @@ type Json = Record<string, unknown>;
 
 const ACTIVE = { code: '886921000000105', display: 'Allergies and adverse reaction', title: 'Allergies and adverse reactions' };
 const ENDED = { code: '1103671000000101', display: 'Ended allergies', title: 'Ended allergies' };
-
-export interface AreaContent {
-  /** Lists and clinical resources, in Bundle order. */
-  resources: Json[];
-  /** Practitioners the returned items reference (recorders), to be included once. */
-  practitionerIds: string[];
-}
 
 export function allergiesArea(items: readonly ClinicalItemRow[], includeResolved: boolean, patientId: string, recordWarnings: readonly ListWarning[]): AreaContent {
   const active = items.filter((item) => item.status === 'active');

@@ -54,12 +54,12 @@ for (const backend of testStoreBackends()) {
     });
 
     test('unrecognised parameters and parts are warnings, at the least granular level', async () => {
-      const body = parameters(nhs(SKELLY), area('includeFutureArea', { name: 'someFilter', valueBoolean: true }), area('includeReferrals', { name: 'includeFuturePart', valueBoolean: true }));
+      const body = parameters(nhs(SKELLY), area('includeFutureArea', { name: 'someFilter', valueBoolean: true }), area('includeInvestigations', { name: 'includeFuturePart', valueBoolean: true }));
       const outcome = bundleEntries(expectResource(await get(body), 'Bundle') as { entry: { resource: Json }[] }).find((r) => r['resourceType'] === 'OperationOutcome') as { issue: { details: { text: string }; diagnostics: string }[] };
       assert.deepEqual(outcome.issue.map((i) => [i.details.text, i.diagnostics]), [
         ['includeFutureArea is an unrecognised parameter', 'includeFutureArea'],
-        ['includeReferrals.includeFuturePart is an unrecognised parameter', 'includeReferrals.includeFuturePart'],
-        ['includeReferrals has been disabled', 'includeReferrals'],
+        ['includeInvestigations.includeFuturePart is an unrecognised parameter', 'includeInvestigations.includeFuturePart'],
+        ['includeInvestigations has been disabled', 'includeInvestigations'],
       ]);
     });
 

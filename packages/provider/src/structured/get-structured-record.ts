@@ -3,11 +3,12 @@ import { findClinicalItems, readResource, type Database, type Kysely, type Pract
 import type { Handler } from '../http/handler.ts';
 import { findDisclosablePatientByNhsNumber } from '../foundations/patients.ts';
 import { AREA_PARAMETERS, readStructuredParameters, type DatePeriod, type StructuredArea } from './structured-parameters.ts';
-import { allergiesArea, type AreaContent } from './allergies.ts';
+import { allergiesArea } from './allergies.ts';
 import { medicationsArea } from './medications.ts';
 import { uncategorisedArea } from './uncategorised.ts';
 import { immunisationsArea } from './immunisations.ts';
-import { dataInTransit } from './record-lists.ts';
+import { dataInTransit, type AreaContent } from './record-lists.ts';
+import { diaryArea, referralsArea } from './referrals-and-diary.ts';
 
 /**
  * $gpc.getstructuredrecord (structured.md): the request checked in full (§2), the patient rules
@@ -22,7 +23,7 @@ import { dataInTransit } from './record-lists.ts';
 type Json = Record<string, unknown>;
 
 /** Areas whose data this provider returns. Grows as each area's store and rendering land. */
-const SERVED_AREAS: ReadonlySet<StructuredArea> = new Set(['allergies', 'medications', 'uncategorised', 'immunisations']);
+const SERVED_AREAS: ReadonlySet<StructuredArea> = new Set(['allergies', 'medications', 'uncategorised', 'immunisations', 'referrals', 'diaryEntries']);
 
 const WARNING_SYSTEM = 'https://fhir.nhs.uk/STU3/CodeSystem/Spine-ErrorOrWarningCode-1';
 
@@ -88,6 +89,14 @@ export const getStructuredRecord: Handler = async ({ practice, body, context }, 
   if (request.areas.immunisations) {
     const items = await findClinicalItems(db, practice.ods_code, patientId, 'immunisations');
     areas.push(immunisationsArea(items, request.areas.immunisations['includeNotGiven'] === true, patientId, recordWarnings));
+  }
+  if (request.areas.referrals) {
+    const items = await findClinicalItems(db, practice.ods_code, patientId, 'referrals');
+    areas.push(referralsArea(items, request.areas.referrals['referralSearchPeriod'] as DatePeriod | undefined, patientId, recordWarnings));
+  }
+  if (request.areas.diaryEntries) {
+    const items = await findClinicalItems(db, practice.ods_code, patientId, 'diaryEntries');
+    areas.push(diaryArea(items, request.areas.diaryEntries['diaryEntriesSearchDate'] as string | undefined, patientId, recordWarnings));
   }
   if (request.areas.uncategorised) {
     const items = await findClinicalItems(db, practice.ods_code, patientId, 'uncategorised');

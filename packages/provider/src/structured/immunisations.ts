@@ -1,18 +1,13 @@
 import type { ClinicalItemRow } from '@gpconnect/store';
-import type { AreaContent } from './allergies.ts';
-import { clinicalList, referencedPractitionerIds, type ListWarning } from './record-lists.ts';
+import { itemListArea, type AreaContent, type ListWarning } from './record-lists.ts';
 
 /**
  * Immunisations (structured.md §5.5): the "Immunisations" List of Immunization resources. Doses not
  * given (declined, contraindicated) only when `includeNotGiven` is true. Consent and dissent status
  * observations (`includeStatus`) are not held by this practice system, so none are returned.
  */
-
 const LIST = { code: '1102181000000102', display: 'Immunisations', title: 'Immunisations' };
 
 export function immunisationsArea(items: readonly ClinicalItemRow[], includeNotGiven: boolean, patientId: string, recordWarnings: readonly ListWarning[]): AreaContent {
-  const matching = items.filter((item) => includeNotGiven || item.status !== 'not-given');
-  const shown = matching.filter((item) => !item.confidential).map((item) => JSON.parse(item.resource) as Record<string, unknown>);
-  const list = clinicalList(LIST, patientId, shown.map((r) => ({ reference: `Immunization/${r['id'] as string}` })), shown.length < matching.length, recordWarnings);
-  return { resources: [list, ...shown], practitionerIds: referencedPractitionerIds(shown) };
+  return itemListArea(LIST, 'Immunization', items.filter((item) => includeNotGiven || item.status !== 'not-given'), patientId, recordWarnings);
 }

@@ -1,6 +1,5 @@
 import type { ClinicalItemRow } from '@gpconnect/store';
-import type { AreaContent } from './allergies.ts';
-import { clinicalList, referencedPractitionerIds, type ListWarning } from './record-lists.ts';
+import { clinicalList, referencedPractitionerIds, type AreaContent, type ListWarning } from './record-lists.ts';
 
 /**
  * The medications area (structured.md §5.2): the "Medications and medical devices" List of

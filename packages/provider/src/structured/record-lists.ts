@@ -65,3 +65,26 @@ export function referencedPractitionerIds(resources: readonly Json[]): string[] 
   resources.forEach(visit);
   return [...ids];
 }
+
+/** An area's content: its Lists and clinical resources in Bundle order, and the practitioners they reference. */
+export interface AreaContent {
+  resources: Json[];
+  practitionerIds: string[];
+}
+
+/**
+ * An area whose items stand alone (one resource each): the List of the items that match, the
+ * confidential ones withheld with the List saying so.
+ */
+export function itemListArea(list: { code: string; display: string; title: string }, resourceType: string, matching: readonly { resource: string; confidential: boolean }[], patientId: string, recordWarnings: readonly ListWarning[]): AreaContent {
+  const shown = matching.filter((item) => !item.confidential).map((item) => JSON.parse(item.resource) as Json);
+  const entries = shown.map((r) => ({ reference: `${resourceType}/${r['id'] as string}` }));
+  return { resources: [clinicalList(list, patientId, entries, shown.length < matching.length, recordWarnings), ...shown], practitionerIds: referencedPractitionerIds(shown) };
+}
+
+/** Whether an item's date falls within a period (whole days, both ends inclusive); undated items always do (§8). */
+export function withinPeriod(effective: Date | string | null, period: { start?: string; end?: string } | undefined): boolean {
+  if (!period || effective === null) return true;
+  const day = (effective instanceof Date ? effective.toISOString() : effective).slice(0, 10);
+  return (period.start === undefined || day >= period.start) && (period.end === undefined || day <= period.end);
+}

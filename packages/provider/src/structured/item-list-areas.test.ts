@@ -82,3 +82,42 @@ for (const backend of testStoreBackends()) {
     });
   });
 }
+
+for (const backend of testStoreBackends()) {
+  describe(`structured.md §5.8-§5.9 referrals and diary entries, for the roster's patients (${backend.name})`, () => {
+    let provider: ProviderUnderTest;
+    before(async () => {
+      provider = await startProvider(backend);
+    });
+    after(async () => provider.close());
+
+    const area = async (nhsNumber: string, name: string, part?: Json) => {
+      const body = {
+        resourceType: 'Parameters',
+        parameter: [{ name: 'patientNHSNumber', valueIdentifier: { system: 'https://fhir.nhs.uk/Id/nhs-number', value: nhsNumber } }, part ? { name, part: [part] } : { name }],
+      };
+      const resources = bundleEntries(expectResource(await provider.send('getStructuredRecord', { body }), 'Bundle') as { entry: { resource: Json }[] });
+      return { list: resources.find((r) => r['resourceType'] === 'List')!, items: resources.filter((r) => r['resourceType'] === 'ReferralRequest' || r['resourceType'] === 'ProcedureRequest') };
+    };
+    const reason = (r: Json) => (r['reasonCode'] as { coding: { display: string }[] }[])[0]!.coding[0]!.display;
+    const daysFrom = (days: number) => new Date(Date.parse(`${TODAY}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+
+    test('referrals: all, or those made within the period; the confidential one withheld', async () => {
+      const all = await area('9690937294', 'includeReferrals');
+      assert.equal(all.list['title'], 'Outbound referral');
+      assert.deepEqual(all.items.map(reason), ['Referral to physiotherapist', 'Referral to counselor']);
+      assert.deepEqual((await area('9690937294', 'includeReferrals', { name: 'referralSearchPeriod', valuePeriod: { start: daysFrom(-200) } })).items.map(reason), ['Referral to counselor']);
+      const withheld = await area('9690938118', 'includeReferrals');
+      assert.deepEqual(withheld.items.map(reason), ['Referral to physiotherapist']);
+      assert.deepEqual(((withheld.list['extension'] as Json[] | undefined) ?? []).map((e) => e['valueCode']), ['confidential-items']);
+    });
+
+    test('diary entries: every open recall, or those due on or before the search date', async () => {
+      const all = await area('9690937294', 'includeDiaryEntries');
+      assert.equal(all.list['title'], 'Patient recall administration');
+      assert.deepEqual(all.items.map((r) => r['occurrenceDateTime']), [daysFrom(30), daysFrom(2000)]);
+      assert.deepEqual((await area('9690937294', 'includeDiaryEntries', { name: 'diaryEntriesSearchDate', valueDate: daysFrom(100) })).items.map((r) => r['occurrenceDateTime']), [daysFrom(30)]);
+      assert.deepEqual((await area('9690937286', 'includeDiaryEntries')).items.length, 1, 'patient2 has a recall within ten years');
+    });
+  });
+}

@@ -1,0 +1,102 @@
+import { PROFILES } from '@gpconnect/fhir';
+import { addDays } from './dates.ts';
+import { RECORD_ITEM_IDENTIFIER_SYSTEM, type PlannedClinicalItemRow } from './plan-allergies.ts';
+import type { ResourceRow } from './planned-row.ts';
+
+/**
+ * The roster's outbound referrals and diary entries (testdata README: patient2 at least one referral
+ * and a future recall within ten years; patient3 referrals and future diary entries; patient16 a
+ * confidential referral; structured.md §5.8-§5.9). Codes from the specification's examples; dates
+ * are days from the load day (negative: past).
+ */
+
+const SNOMED = 'http://snomed.info/sct';
+const PHYSIOTHERAPY = { system: SNOMED, code: '308447003', display: 'Referral to physiotherapist' };
+const COUNSELLING = { system: SNOMED, code: '308448008', display: 'Referral to counselor' };
+const MEDICATION_REVIEW_DUE = { system: SNOMED, code: '314529007', display: 'Medication review due' };
+
+interface Referral {
+  reason: typeof PHYSIOTHERAPY;
+  daysAgo: number;
+  priority: 'routine' | 'urgent';
+  description: string;
+  confidential?: boolean;
+}
+
+interface Recall {
+  what: typeof MEDICATION_REVIEW_DUE;
+  /** Days from the load day it is due (positive: in the future). */
+  dueInDays: number;
+  recordedDaysAgo: number;
+}
+
+const REFERRALS: Record<string, Referral[]> = {
+  '2': [{ reason: PHYSIOTHERAPY, daysAgo: 250, priority: 'routine', description: 'Knee pain on walking' }],
+  '3': [
+    { reason: PHYSIOTHERAPY, daysAgo: 900, priority: 'routine', description: 'Lower back pain' },
+    { reason: COUNSELLING, daysAgo: 120, priority: 'urgent', description: 'Low mood' },
+  ],
+  '16': [
+    { reason: PHYSIOTHERAPY, daysAgo: 60, priority: 'routine', description: 'Shoulder stiffness' },
+    { reason: COUNSELLING, daysAgo: 40, priority: 'routine', description: 'Bereavement', confidential: true },
+  ],
+};
+
+const RECALLS: Record<string, Recall[]> = {
+  '2': [{ what: MEDICATION_REVIEW_DUE, dueInDays: 180, recordedDaysAgo: 20 }],
+  '3': [
+    { what: MEDICATION_REVIEW_DUE, dueInDays: 30, recordedDaysAgo: 150 },
+    { what: MEDICATION_REVIEW_DUE, dueInDays: 2000, recordedDaysAgo: 150 },
+  ],
+};
+
+function renderReferral(id: string, patientId: string, requesterId: string, referral: Referral, today: string): Record<string, unknown> {
+  return {
+    resourceType: 'ReferralRequest',
+    id,
+    meta: { profile: [PROFILES.referralRequest] },
+    identifier: [{ system: RECORD_ITEM_IDENTIFIER_SYSTEM, value: id }],
+    status: 'unknown',
+    intent: 'order',
+    priority: referral.priority,
+    subject: { reference: `Patient/${patientId}` },
+    authoredOn: `${addDays(today, -referral.daysAgo)}T10:30:00+00:00`,
+    requester: { agent: { reference: `Practitioner/${requesterId}` } },
+    reasonCode: [{ coding: [referral.reason] }],
+    description: referral.description,
+  };
+}
+
+function renderRecall(id: string, patientId: string, requesterId: string, recall: Recall, today: string): Record<string, unknown> {
+  return {
+    resourceType: 'ProcedureRequest',
+    id,
+    meta: { profile: [PROFILES.procedureRequest] },
+    identifier: [{ system: RECORD_ITEM_IDENTIFIER_SYSTEM, value: id }],
+    status: 'active',
+    intent: 'plan',
+    code: { coding: [recall.what] },
+    subject: { reference: `Patient/${patientId}` },
+    occurrenceDateTime: addDays(today, recall.dueInDays),
+    authoredOn: addDays(today, -recall.recordedDaysAgo),
+    requester: { agent: { reference: `Practitioner/${requesterId}` } },
+  };
+}
+
+/** The referral and diary rows of the roster's patients; the usual GP made them. */
+export function planReferralsAndRecalls(patients: readonly { id: string; usual_gp_id: string | null }[], today: string, row: Omit<ResourceRow, 'id' | 'resource'>): PlannedClinicalItemRow[] {
+  return patients.flatMap((patient) => {
+    const gp = patient.usual_gp_id ?? '1';
+    const referrals = (REFERRALS[patient.id] ?? []).map((referral, index) => {
+      const id = `${patient.id}-referral-${index + 1}`;
+      const resource = renderReferral(id, patient.id, gp, referral, today);
+      return { ...row, id, resource: JSON.stringify(resource), patient_id: patient.id, resource_type: 'ReferralRequest', area: 'referrals', effective_at: resource['authoredOn'] as string, confidential: referral.confidential ?? false, status: 'unknown' };
+    });
+    const recalls = (RECALLS[patient.id] ?? []).map((recall, index) => {
+      const id = `${patient.id}-diary-${index + 1}`;
+      const resource = renderRecall(id, patient.id, gp, recall, today);
+      return { ...row, id, resource: JSON.stringify(resource), patient_id: patient.id, resource_type: 'ProcedureRequest', area: 'diaryEntries', effective_at: resource['occurrenceDateTime'] as string, confidential: false, status: 'active' };
+    });
+    return [...referrals, ...recalls];
+  });
+}
