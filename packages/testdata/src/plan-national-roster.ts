@@ -20,6 +20,7 @@ import { planMedications } from './plan-medications.ts';
 import { planObservations } from './plan-observations.ts';
 import { planImmunisations } from './plan-immunisations.ts';
 import { planReferralsAndRecalls } from './plan-referrals-and-recalls.ts';
+import { planInvestigations } from './plan-investigations.ts';
 
 /** Name of the fixture set: the `fixture` column of every row the roster load writes. */
 export const NATIONAL_ROSTER_FIXTURE = 'national-roster';
@@ -355,7 +356,7 @@ export function planNationalRoster(options: NationalRosterOptions, roster: Natio
     patients,
     schedules,
     slots,
-    clinicalItems: [...planAllergies(patients, today, row), ...planMedications(patients, today, row), ...planObservations(patients, today, row), ...planImmunisations(patients, today, row), ...planReferralsAndRecalls(patients, today, row)],
+    clinicalItems: [...planAllergies(patients, today, row), ...planMedications(patients, today, row), ...planObservations(patients, today, row), ...planImmunisations(patients, today, row), ...planReferralsAndRecalls(patients, today, row), ...planInvestigations(patients, today, row)],
     pdsPeople,
   };
 }

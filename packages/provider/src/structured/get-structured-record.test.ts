@@ -42,24 +42,24 @@ for (const backend of testStoreBackends()) {
     });
 
     test('areas not served yet are reported as disabled warnings, never as empty Lists', async () => {
-      const body = parameters(nhs(SKELLY), area('includeInvestigations'), area('includeProblems', { name: 'filterStatus', valueCode: 'active' }));
+      const body = parameters(nhs(SKELLY), area('includeConsultations'), area('includeProblems'));
       const bundle = expectResource(await get(body), 'Bundle');
       const resources = bundleEntries(bundle as { entry: { resource: Json }[] });
       assert.deepEqual(resources.filter((r) => r['resourceType'] === 'List'), []);
       const outcome = resources.find((r) => r['resourceType'] === 'OperationOutcome') as { issue: { severity: string; code: string; details: { coding: { code: string }[]; text: string }; diagnostics: string }[] };
       assert.deepEqual(
         outcome.issue.map((i) => [i.severity, i.code, i.details.coding[0]!.code, i.details.text, i.diagnostics]),
-        ['includeInvestigations', 'includeProblems'].map((p) => ['warning', 'not-supported', 'NOT_IMPLEMENTED', `${p} has been disabled`, p]),
+        ['includeConsultations', 'includeProblems'].map((p) => ['warning', 'not-supported', 'NOT_IMPLEMENTED', `${p} has been disabled`, p]),
       );
     });
 
     test('unrecognised parameters and parts are warnings, at the least granular level', async () => {
-      const body = parameters(nhs(SKELLY), area('includeFutureArea', { name: 'someFilter', valueBoolean: true }), area('includeInvestigations', { name: 'includeFuturePart', valueBoolean: true }));
+      const body = parameters(nhs(SKELLY), area('includeFutureArea', { name: 'someFilter', valueBoolean: true }), area('includeProblems', { name: 'includeFuturePart', valueBoolean: true }));
       const outcome = bundleEntries(expectResource(await get(body), 'Bundle') as { entry: { resource: Json }[] }).find((r) => r['resourceType'] === 'OperationOutcome') as { issue: { details: { text: string }; diagnostics: string }[] };
       assert.deepEqual(outcome.issue.map((i) => [i.details.text, i.diagnostics]), [
         ['includeFutureArea is an unrecognised parameter', 'includeFutureArea'],
-        ['includeInvestigations.includeFuturePart is an unrecognised parameter', 'includeInvestigations.includeFuturePart'],
-        ['includeInvestigations has been disabled', 'includeInvestigations'],
+        ['includeProblems.includeFuturePart is an unrecognised parameter', 'includeProblems.includeFuturePart'],
+        ['includeProblems has been disabled', 'includeProblems'],
       ]);
     });
 

@@ -9,6 +9,7 @@ import { uncategorisedArea } from './uncategorised.ts';
 import { immunisationsArea } from './immunisations.ts';
 import { dataInTransit, type AreaContent } from './record-lists.ts';
 import { diaryArea, referralsArea } from './referrals-and-diary.ts';
+import { investigationsArea } from './investigations.ts';
 
 /**
  * $gpc.getstructuredrecord (structured.md): the request checked in full (§2), the patient rules
@@ -23,7 +24,7 @@ import { diaryArea, referralsArea } from './referrals-and-diary.ts';
 type Json = Record<string, unknown>;
 
 /** Areas whose data this provider returns. Grows as each area's store and rendering land. */
-const SERVED_AREAS: ReadonlySet<StructuredArea> = new Set(['allergies', 'medications', 'uncategorised', 'immunisations', 'referrals', 'diaryEntries']);
+const SERVED_AREAS: ReadonlySet<StructuredArea> = new Set(['allergies', 'medications', 'uncategorised', 'immunisations', 'investigations', 'referrals', 'diaryEntries']);
 
 const WARNING_SYSTEM = 'https://fhir.nhs.uk/STU3/CodeSystem/Spine-ErrorOrWarningCode-1';
 
@@ -89,6 +90,10 @@ export const getStructuredRecord: Handler = async ({ practice, body, context }, 
   if (request.areas.immunisations) {
     const items = await findClinicalItems(db, practice.ods_code, patientId, 'immunisations');
     areas.push(immunisationsArea(items, request.areas.immunisations['includeNotGiven'] === true, patientId, recordWarnings));
+  }
+  if (request.areas.investigations) {
+    const items = await findClinicalItems(db, practice.ods_code, patientId, 'investigations');
+    areas.push(investigationsArea(items, request.areas.investigations['investigationSearchPeriod'] as DatePeriod | undefined, patientId, recordWarnings));
   }
   if (request.areas.referrals) {
     const items = await findClinicalItems(db, practice.ods_code, patientId, 'referrals');

@@ -121,3 +121,41 @@ for (const backend of testStoreBackends()) {
     });
   });
 }
+
+for (const backend of testStoreBackends()) {
+  describe(`structured.md §5.7 investigations, for the roster's patients (${backend.name})`, () => {
+    let provider: ProviderUnderTest;
+    before(async () => {
+      provider = await startProvider(backend);
+    });
+    after(async () => provider.close());
+
+    const investigations = async (nhsNumber: string, period?: { start?: string; end?: string }) => {
+      const body = {
+        resourceType: 'Parameters',
+        parameter: [
+          { name: 'patientNHSNumber', valueIdentifier: { system: 'https://fhir.nhs.uk/Id/nhs-number', value: nhsNumber } },
+          period ? { name: 'includeInvestigations', part: [{ name: 'investigationSearchPeriod', valuePeriod: period }] } : { name: 'includeInvestigations' },
+        ],
+      };
+      return bundleEntries(expectResource(await provider.send('getStructuredRecord', { body }), 'Bundle') as { entry: { resource: Json }[] });
+    };
+    const daysFrom = (days: number) => new Date(Date.parse(`${TODAY}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+
+    test('a report with its test request, specimen, test group, results with reference ranges and filing comment', async () => {
+      const resources = await investigations('9690937294');
+      const list = resources.find((r) => r['resourceType'] === 'List')!;
+      assert.equal(list['title'], 'Investigations and results');
+      const counts = resources.reduce<Record<string, number>>((c, r) => ({ ...c, [r['resourceType'] as string]: (c[r['resourceType'] as string] ?? 0) + 1 }), {});
+      assert.deepEqual([counts['DiagnosticReport'], counts['ProcedureRequest'], counts['Specimen'], counts['Observation']], [1, 1, 1, 6], 'group, four results and the filing comment');
+      const haemoglobin = resources.find((r) => (r['code'] as { coding?: { display?: string }[] } | undefined)?.coding?.[0]?.display === 'Haemoglobin estimation')!;
+      assert.deepEqual([(haemoglobin['valueQuantity'] as { value: number; unit: string }).value, (haemoglobin['valueQuantity'] as { unit: string }).unit, (haemoglobin['interpretation'] as { text: string }).text], [109, 'g/L', 'Abnormal']);
+      assert.ok(resources.some((r) => r['comment'] === 'Low haemoglobin - repeat in 3 months'));
+    });
+
+    test('the search period applies to when the report was issued', async () => {
+      assert.equal((await investigations('9690937294', { start: daysFrom(-365) })).filter((r) => r['resourceType'] === 'DiagnosticReport').length, 0);
+      assert.equal((await investigations('9690937286', { start: daysFrom(-365) })).filter((r) => r['resourceType'] === 'DiagnosticReport').length, 1);
+    });
+  });
+}
