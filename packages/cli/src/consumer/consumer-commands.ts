@@ -159,7 +159,8 @@ export async function record(options: GpConnectClientOptions, nhsNumber: string,
     const sections = [`${humanName(structured.patient)} (NHS ${traced.nhsNumber}) at ${traced.odsCode}`];
     if (areas.allergies) sections.push(allergySection(structured));
     if (areas.medications && !structured.operationOutcome.some((i) => i.diagnostics === 'includeMedication')) {
-      sections.push(formatTable(['Medication', 'Status', 'Dosage', 'Latest issue'], structured.medications.map((m) => [m.medication.text, m.status ?? '', m.dosage ?? '', m.latestIssue?.authoredOn?.slice(0, 10) ?? ''])));
+      const rows = structured.medications.map((m) => [m.medication.text, m.status ?? '', m.dosage ?? '', m.latestIssue?.authoredOn?.slice(0, 10) ?? '']);
+      sections.push(rows.length === 0 ? 'Medications: none recorded' : `Medications\n${formatTable(['Medication', 'Status', 'Dosage', 'Latest issue'], rows)}`);
     }
     const notes = [...structured.warnings.map((w) => `${w.list}: ${w.note ?? w.code}`), ...structured.operationOutcome.map((i) => `Not returned: ${i.diagnostics ?? i.code ?? ''}`)];
     if (notes.length > 0) sections.push(`Warnings\n${[...new Set(notes)].map((n) => `  ${n}`).join('\n')}`);
