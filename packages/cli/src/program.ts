@@ -6,7 +6,7 @@ import { reset } from './commands/reset.ts';
 import { audit, formatAuditTable } from './commands/audit.ts';
 import { changeCapabilities, practices } from './commands/practice.ts';
 import { formatValidation, validateFiles } from './commands/validate.ts';
-import { appointments, book, cancel, record, slots, trace } from './consumer/consumer-commands.ts';
+import { appointments, book, cancel, record, RECORD_SECTIONS, slots, trace, type RecordSection } from './consumer/consumer-commands.ts';
 import { readConsumerSettings } from './consumer/consumer-settings.ts';
 
 export interface CliIo {
@@ -146,16 +146,15 @@ export function buildProgram(io: CliIo): Command {
     .option('--json', 'print the PDS Patient resource')
     .action(async (nhsNumber: string, options: { json?: boolean }) => print(await trace(consumer(), nhsNumber, options.json ?? false)));
 
-  program
+  const recordCommand = program
     .command('record <nhs-number>')
-    .description('(consumer) a patient\'s structured record from their practice; all sections unless some are named')
-    .option('--allergies', 'allergies, active and ended')
-    .option('--medications', 'medications and their issues')
-    .option('--json', 'print the Bundle the provider returned')
-    .action(async (nhsNumber: string, options: { allergies?: boolean; medications?: boolean; json?: boolean }) => {
-      const all = !options.allergies && !options.medications;
-      print(await record(consumer(), nhsNumber, { allergies: all || (options.allergies ?? false), medications: all || (options.medications ?? false) }, options.json ?? false));
-    });
+    .description('(consumer) a patient\'s structured record from their practice; every section unless some are named')
+    .option('--json', 'print the Bundle the provider returned');
+  for (const section of RECORD_SECTIONS) recordCommand.option(`--${section}`, `the ${section} section`);
+  recordCommand.action(async (nhsNumber: string, options: Partial<Record<RecordSection | 'json', boolean>>) => {
+    const named = RECORD_SECTIONS.filter((section) => options[section]);
+    print(await record(consumer(), nhsNumber, named.length > 0 ? named : RECORD_SECTIONS, options.json ?? false));
+  });
 
   program
     .command('slots')

@@ -85,6 +85,11 @@ describe('gpconnect up with mutual TLS, the default (general.md §11), and the c
     const whole = await cli('record', '9690937286');
     assert.match(whole, /Metformin 500mg tablets\s+active\s+One tablet twice a day with meals\s+\d{4}-\d{2}-\d{2}/);
     assert.match(whole, /Medications and medical devices: Items excluded due to confidentiality/);
+    assert.match(whole, /FBC - Full blood count: Haemoglobin estimation\s+142 g\/L\s+115 g\/L - 165 g\/L/);
+    assert.match(whole, /On examination - blood pressure reading\s+\S+\s+Systolic arterial pressure 138 mm\[Hg\], Diastolic arterial pressure 86 mm\[Hg\]/);
+    assert.match(whole, /Referral to physiotherapist/);
+    assert.match(whole, /Medication review due/);
+    assert.doesNotMatch(whole, /Not returned/, 'every section the command asks for is served');
 
     const refused = await runCli(['slots', '--practice', 'B82617', '--from', from, '--to', to], { ...consumerEnv, GPCONNECT_CONSUMER_ASID: '123456789012' });
     assert.equal(refused.code, 1);

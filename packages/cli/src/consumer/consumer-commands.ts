@@ -133,37 +133,95 @@ export async function cancel(options: GpConnectClientOptions, nhsNumber: string,
 }
 
 /** The record sections a consumer can ask for from the command line. */
-export interface RecordAreas {
-  allergies: boolean;
-  medications: boolean;
+export const RECORD_SECTIONS = ['allergies', 'medications', 'immunisations', 'observations', 'investigations', 'referrals', 'diary'] as const;
+export type RecordSection = (typeof RECORD_SECTIONS)[number];
+
+interface Section {
+  title: string;
+  /** The request parameter the provider names when it did not return the area. */
+  parameter: string;
+  request: StructuredRecordRequest;
+  header: string[];
+  rows(record: StructuredRecord): string[][];
 }
 
-function allergySection(record: StructuredRecord): string {
-  const rows = [
-    ...record.allergies.active.map((a) => ['active', a.substance.text, a.reactions.join(', '), a.onset?.slice(0, 10) ?? '', '']),
-    ...record.allergies.ended.map((a) => ['ended', a.substance.text, a.reactions.join(', '), a.onset?.slice(0, 10) ?? '', a.ended?.slice(0, 10) ?? '']),
-  ];
-  return rows.length === 0 ? 'Allergies: none recorded' : `Allergies\n${formatTable(['Status', 'Substance', 'Reaction', 'Recorded', 'Ended'], rows)}`;
-}
+const day = (value: string | undefined) => value?.slice(0, 10) ?? '';
+
+const SECTIONS: Record<RecordSection, Section> = {
+  allergies: {
+    title: 'Allergies',
+    parameter: 'includeAllergies',
+    request: { allergies: { includeResolved: true } },
+    header: ['Status', 'Substance', 'Reaction', 'Recorded', 'Ended'],
+    rows: (r) => [
+      ...r.allergies.active.map((a) => ['active', a.substance.text, a.reactions.join(', '), day(a.onset), '']),
+      ...r.allergies.ended.map((a) => ['ended', a.substance.text, a.reactions.join(', '), day(a.onset), day(a.ended)]),
+    ],
+  },
+  medications: {
+    title: 'Medications',
+    parameter: 'includeMedication',
+    request: { medications: {} },
+    header: ['Medication', 'Status', 'Dosage', 'Latest issue'],
+    rows: (r) => r.medications.map((m) => [m.medication.text, m.status ?? '', m.dosage ?? '', day(m.latestIssue?.authoredOn)]),
+  },
+  immunisations: {
+    title: 'Immunisations',
+    parameter: 'includeImmunisations',
+    request: { immunisations: { includeNotGiven: true } },
+    header: ['Vaccination', 'Date', 'Given'],
+    rows: (r) => r.immunisations.map((i) => [i.vaccine.text, day(i.date), i.notGiven ? 'not given' : 'given']),
+  },
+  observations: {
+    title: 'Observations',
+    parameter: 'includeUncategorisedData',
+    request: { uncategorised: {} },
+    header: ['Observation', 'Date', 'Value'],
+    rows: (r) => r.uncategorised.map((o) => [o.name.text, day(o.date), o.value ?? o.components.map((c) => `${c.name.text} ${c.value ?? ''}`).join(', ')]),
+  },
+  investigations: {
+    title: 'Investigations',
+    parameter: 'includeInvestigations',
+    request: { investigations: {} },
+    header: ['Test', 'Result', 'Reference range', 'Issued'],
+    rows: (r) =>
+      r.investigations.flatMap((report) =>
+        report.groups.flatMap((group) =>
+          group.results.map((result) => [`${group.name ? `${group.name.text}: ` : ''}${result.name.text}`, `${result.value ?? ''}${result.interpretation ? ` (${result.interpretation})` : ''}`, result.referenceRange ?? '', day(report.issued)]),
+        ),
+      ),
+  },
+  referrals: {
+    title: 'Referrals',
+    parameter: 'includeReferrals',
+    request: { referrals: {} },
+    header: ['Referral', 'Made', 'Priority'],
+    rows: (r) => r.referrals.map((ref) => [ref.reason?.text ?? '', day(ref.authoredOn), ref.priority ?? '']),
+  },
+  diary: {
+    title: 'Diary entries',
+    parameter: 'includeDiaryEntries',
+    request: { diaryEntries: {} },
+    header: ['Recall', 'Due'],
+    rows: (r) => r.diaryEntries.map((d) => [d.what.text, day(d.when)]),
+  },
+};
 
 /** The patient's structured record, as sections, with everything the provider says it left out. */
-export async function record(options: GpConnectClientOptions, nhsNumber: string, areas: RecordAreas, json: boolean): Promise<string> {
+export async function record(options: GpConnectClientOptions, nhsNumber: string, sections: readonly RecordSection[], json: boolean): Promise<string> {
   return withClient(options, async (client) => {
     const traced = await client.trace(nhsNumber);
-    const request: StructuredRecordRequest = {
-      ...(areas.allergies ? { allergies: { includeResolved: true } } : {}),
-      ...(areas.medications ? { medications: {} } : {}),
-    };
+    const request = Object.assign({}, ...sections.map((name) => SECTIONS[name].request)) as StructuredRecordRequest;
     const { bundle, record: structured } = await client.getStructuredRecord(traced.odsCode, traced.nhsNumber, request);
     if (json) return JSON.stringify(bundle, null, 2);
-    const sections = [`${humanName(structured.patient)} (NHS ${traced.nhsNumber}) at ${traced.odsCode}`];
-    if (areas.allergies) sections.push(allergySection(structured));
-    if (areas.medications && !structured.operationOutcome.some((i) => i.diagnostics === 'includeMedication')) {
-      const rows = structured.medications.map((m) => [m.medication.text, m.status ?? '', m.dosage ?? '', m.latestIssue?.authoredOn?.slice(0, 10) ?? '']);
-      sections.push(rows.length === 0 ? 'Medications: none recorded' : `Medications\n${formatTable(['Medication', 'Status', 'Dosage', 'Latest issue'], rows)}`);
+    const notReturned = new Set(structured.operationOutcome.map((i) => i.diagnostics));
+    const output = [`${humanName(structured.patient)} (NHS ${traced.nhsNumber}) at ${traced.odsCode}`];
+    for (const section of sections.map((name) => SECTIONS[name]).filter((s) => !notReturned.has(s.parameter))) {
+      const rows = section.rows(structured);
+      output.push(rows.length === 0 ? `${section.title}: none recorded` : `${section.title}\n${formatTable(section.header, rows)}`);
     }
     const notes = [...structured.warnings.map((w) => `${w.list}: ${w.note ?? w.code}`), ...structured.operationOutcome.map((i) => `Not returned: ${i.diagnostics ?? i.code ?? ''}`)];
-    if (notes.length > 0) sections.push(`Warnings\n${[...new Set(notes)].map((n) => `  ${n}`).join('\n')}`);
-    return sections.join('\n\n');
+    if (notes.length > 0) output.push(`Warnings\n${[...new Set(notes)].map((n) => `  ${n}`).join('\n')}`);
+    return output.join('\n\n');
   });
 }
