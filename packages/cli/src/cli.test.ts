@@ -152,6 +152,16 @@ describe('gpconnect on the embedded store (PGlite)', () => {
     assert.match(missing.stderr, /no practice Z99999/);
   });
 
+  test('practice structured-areas switches clinical areas off and on again (structured.md §7)', async () => {
+    const off = await runCli(['practice', 'structured-areas', ODS, '--disable', 'medications,referrals'], env);
+    assert.equal(off.stdout, `${ODS}: switched off: medications, referrals\n`);
+    const on = await runCli(['practice', 'structured-areas', ODS, '--enable', 'medications,referrals'], env);
+    assert.equal(on.stdout, `${ODS}: every clinical area on\n`);
+    const unknown = await runCli(['practice', 'structured-areas', ODS, '--disable', 'horoscopes'], env);
+    assert.equal(unknown.code, 1);
+    assert.match(unknown.stderr, /unknown clinical area horoscopes/);
+  });
+
   test('a bad PORT is refused with a message, not a stack trace', async () => {
     const result = await runCli(['up'], { ...env, PORT: 'eighty' });
     assert.equal(result.code, 1);

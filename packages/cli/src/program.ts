@@ -4,7 +4,7 @@ import { readSettings, type Settings } from './settings.ts';
 import { up } from './commands/up.ts';
 import { reset } from './commands/reset.ts';
 import { audit, formatAuditTable } from './commands/audit.ts';
-import { changeCapabilities, practices } from './commands/practice.ts';
+import { changeCapabilities, changeStructuredAreas, practices } from './commands/practice.ts';
 import { formatValidation, validateFiles } from './commands/validate.ts';
 import { appointments, book, cancel, record, RECORD_SECTIONS, slots, trace, type RecordSection } from './consumer/consumer-commands.ts';
 import { readConsumerSettings } from './consumer/consumer-settings.ts';
@@ -123,6 +123,15 @@ export function buildProgram(io: CliIo): Command {
     .action(async (ods: string, options: { enable?: string[]; disable?: string[] }) => {
       const on = await changeCapabilities(settings(), ods, options);
       io.out(`${ods}: ${on.join(', ') || 'no capabilities on'}\n`);
+    });
+  practice
+    .command('structured-areas <ods>')
+    .description('switch Access Record Structured clinical areas off or on at a practice, and show those off')
+    .option('--disable <areas>', 'comma-separated areas to switch off', collect)
+    .option('--enable <areas>', 'comma-separated areas to switch back on', collect)
+    .action(async (ods: string, options: { enable?: string[]; disable?: string[] }) => {
+      const off = await changeStructuredAreas(settings(), ods, options);
+      io.out(`${ods}: ${off.length ? `switched off: ${off.join(', ')}` : 'every clinical area on'}\n`);
     });
 
   program

@@ -43,6 +43,8 @@ export interface PracticeTable {
   capabilities: string[];
   /** Logical id of the practice's own Organization resource. */
   organisation_id: string;
+  /** Access Record Structured areas switched off at this site (structured.md §7). */
+  structured_areas_disabled: ColumnType<string[], string[] | undefined, string[]>;
   created_at: Generated<Date>;
 }
 

@@ -1,10 +1,10 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PROFILES, type SpineErrorName } from '@gpconnect/fhir';
-import { queryAuditEvents } from '@gpconnect/store';
+import { queryAuditEvents, setStructuredAreasDisabled } from '@gpconnect/store';
 import { testStoreBackends } from '../../../store/src/testing.ts';
 import { registrationParameters, registrationPatient } from '../testing/consumer-request.ts';
-import { bundleEntries, expectOperationOutcome, expectResource, startProvider, TODAY, type ProviderUnderTest } from '../test-support.ts';
+import { bundleEntries, expectOperationOutcome, expectResource, PRACTICE, startProvider, TODAY, type ProviderUnderTest } from '../test-support.ts';
 
 type Json = Record<string, unknown>;
 type Parameter = Json;
@@ -51,6 +51,20 @@ for (const backend of testStoreBackends()) {
         outcome.issue.map((i) => [i.severity, i.code, i.details.coding[0]!.code, i.details.text, i.diagnostics]),
         ['includeConsultations', 'includeProblems'].map((p) => ['warning', 'not-supported', 'NOT_IMPLEMENTED', `${p} has been disabled`, p]),
       );
+    });
+
+    test('an area the practice switched off (§7) is a disabled warning; the others are still returned', async () => {
+      await setStructuredAreasDisabled(provider.store.db, PRACTICE.ods, ['allergies']);
+      try {
+        const body = parameters(nhs(SKELLY), area('includeAllergies', { name: 'includeResolvedAllergies', valueBoolean: true }), area('includeMedication'));
+        const resources = bundleEntries(expectResource(await get(body), 'Bundle') as { entry: { resource: Json }[] });
+        assert.deepEqual(resources.filter((r) => r['resourceType'] === 'List').map((l) => l['title']), ['Medications and medical devices']);
+        assert.equal(resources.some((r) => r['resourceType'] === 'AllergyIntolerance'), false);
+        const outcome = resources.find((r) => r['resourceType'] === 'OperationOutcome') as { issue: { diagnostics: string }[] };
+        assert.deepEqual(outcome.issue.map((i) => i.diagnostics), ['includeAllergies']);
+      } finally {
+        await setStructuredAreasDisabled(provider.store.db, PRACTICE.ods, []);
+      }
     });
 
     test('unrecognised parameters and parts are warnings, at the least granular level', async () => {

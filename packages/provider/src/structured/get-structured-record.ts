@@ -1,13 +1,13 @@
 import { fail, PROFILES, ukLocalDate } from '@gpconnect/fhir';
-import { findClinicalItems, readResource, type Database, type Kysely, type PracticeRow } from '@gpconnect/store';
+import { findClinicalItems, readResource, type ClinicalItemRow, type Database, type Kysely, type PracticeRow } from '@gpconnect/store';
 import type { Handler } from '../http/handler.ts';
 import { findDisclosablePatientByNhsNumber } from '../foundations/patients.ts';
-import { AREA_PARAMETERS, readStructuredParameters, type DatePeriod, type StructuredArea } from './structured-parameters.ts';
+import { AREA_PARAMETERS, readStructuredParameters, type AreaParts, type DatePeriod, type StructuredArea } from './structured-parameters.ts';
 import { allergiesArea } from './allergies.ts';
 import { medicationsArea } from './medications.ts';
 import { uncategorisedArea } from './uncategorised.ts';
 import { immunisationsArea } from './immunisations.ts';
-import { dataInTransit, type AreaContent } from './record-lists.ts';
+import { dataInTransit, type AreaContent, type ListWarning } from './record-lists.ts';
 import { diaryArea, referralsArea } from './referrals-and-diary.ts';
 import { investigationsArea } from './investigations.ts';
 
@@ -15,7 +15,7 @@ import { investigationsArea } from './investigations.ts';
  * $gpc.getstructuredrecord (structured.md): the request checked in full (§2), the patient rules
  * (§2.2), and the Bundle (§3) with the patient, the practice, the usual GP and the warnings (§4).
  *
- * Clinical areas land one by one (SERVED_AREAS). A requested area not served yet is reported the way
+ * Clinical areas land one by one (AREA_BUILDERS). A requested area not served yet is reported the way
  * the spec reports an area a practice has switched off — a "has been disabled" warning with HTTP 200
  * (§4, §7) — never as an empty List, which would tell a clinician that nothing is recorded when it
  * may be.
@@ -23,8 +23,22 @@ import { investigationsArea } from './investigations.ts';
 
 type Json = Record<string, unknown>;
 
-/** Areas whose data this provider returns. Grows as each area's store and rendering land. */
-const SERVED_AREAS: ReadonlySet<StructuredArea> = new Set(['allergies', 'medications', 'uncategorised', 'immunisations', 'investigations', 'referrals', 'diaryEntries']);
+type AreaBuilder = (items: ClinicalItemRow[], parts: AreaParts, patientId: string, recordWarnings: ListWarning[]) => AreaContent;
+
+/**
+ * The areas this provider serves, each built from the patient's items of that area (stored under the
+ * same name) and the parts it was asked with. Grows as each area's store and rendering land.
+ */
+const AREA_BUILDERS: Partial<Record<StructuredArea, AreaBuilder>> = {
+  allergies: (items, parts, patientId, warnings) => allergiesArea(items, parts['includeResolvedAllergies'] === true, patientId, warnings),
+  medications: (items, parts, patientId, warnings) =>
+    medicationsArea(items, { includeIssues: parts['includePrescriptionIssues'] !== false, fromDate: parts['medicationSearchFromDate'] as string | undefined }, patientId, warnings),
+  immunisations: (items, parts, patientId, warnings) => immunisationsArea(items, parts['includeNotGiven'] === true, patientId, warnings),
+  uncategorised: (items, parts, patientId, warnings) => uncategorisedArea(items, parts['uncategorisedDataSearchPeriod'] as DatePeriod | undefined, patientId, warnings),
+  investigations: (items, parts, patientId, warnings) => investigationsArea(items, parts['investigationSearchPeriod'] as DatePeriod | undefined, patientId, warnings),
+  referrals: (items, parts, patientId, warnings) => referralsArea(items, parts['referralSearchPeriod'] as DatePeriod | undefined, patientId, warnings),
+  diaryEntries: (items, parts, patientId, warnings) => diaryArea(items, parts['diaryEntriesSearchDate'] as string | undefined, patientId, warnings),
+};
 
 const WARNING_SYSTEM = 'https://fhir.nhs.uk/STU3/CodeSystem/Spine-ErrorOrWarningCode-1';
 
@@ -70,42 +84,22 @@ export const getStructuredRecord: Handler = async ({ practice, body, context }, 
   if (found.row.registration_type !== 'R') fail('PATIENT_NOT_FOUND', `NHS number ${request.nhsNumber} is not registered here as a regular patient`);
   if (found.row.dissent) fail('NO_PATIENT_CONSENT', 'The patient has dissented from sharing their record');
 
+  // An area is returned when this provider serves it and the practice has not switched it off (§7).
+  const switchedOff = new Set(practice.structured_areas_disabled);
+  const returned = (area: StructuredArea) => AREA_BUILDERS[area] !== undefined && !switchedOff.has(area);
   const issues = [
     ...request.unrecognised.map((name) => warning(`${name} is an unrecognised parameter`, name)),
-    ...(Object.keys(request.areas) as StructuredArea[]).filter((area) => !SERVED_AREAS.has(area)).map((area) => warning(`${AREA_PARAMETERS[area]} has been disabled`, AREA_PARAMETERS[area])),
+    ...(Object.keys(request.areas) as StructuredArea[]).filter((area) => !returned(area)).map((area) => warning(`${AREA_PARAMETERS[area]} has been disabled`, AREA_PARAMETERS[area])),
   ];
   const patientId = found.row.id;
   // A record still arriving from the previous practice is flagged on every List (§6.4).
   const recordWarnings = found.row.record_in_transit ? [dataInTransit(found.row.registration_start ?? ukLocalDate(now))] : [];
   const areas: AreaContent[] = [];
-  if (request.areas.allergies) {
-    const items = await findClinicalItems(db, practice.ods_code, patientId, 'allergies');
-    areas.push(allergiesArea(items, request.areas.allergies['includeResolvedAllergies'] === true, patientId, recordWarnings));
-  }
-  if (request.areas.medications) {
-    const items = await findClinicalItems(db, practice.ods_code, patientId, 'medications');
-    const parts = request.areas.medications;
-    areas.push(medicationsArea(items, { includeIssues: parts['includePrescriptionIssues'] !== false, fromDate: parts['medicationSearchFromDate'] as string | undefined }, patientId, recordWarnings));
-  }
-  if (request.areas.immunisations) {
-    const items = await findClinicalItems(db, practice.ods_code, patientId, 'immunisations');
-    areas.push(immunisationsArea(items, request.areas.immunisations['includeNotGiven'] === true, patientId, recordWarnings));
-  }
-  if (request.areas.investigations) {
-    const items = await findClinicalItems(db, practice.ods_code, patientId, 'investigations');
-    areas.push(investigationsArea(items, request.areas.investigations['investigationSearchPeriod'] as DatePeriod | undefined, patientId, recordWarnings));
-  }
-  if (request.areas.referrals) {
-    const items = await findClinicalItems(db, practice.ods_code, patientId, 'referrals');
-    areas.push(referralsArea(items, request.areas.referrals['referralSearchPeriod'] as DatePeriod | undefined, patientId, recordWarnings));
-  }
-  if (request.areas.diaryEntries) {
-    const items = await findClinicalItems(db, practice.ods_code, patientId, 'diaryEntries');
-    areas.push(diaryArea(items, request.areas.diaryEntries['diaryEntriesSearchDate'] as string | undefined, patientId, recordWarnings));
-  }
-  if (request.areas.uncategorised) {
-    const items = await findClinicalItems(db, practice.ods_code, patientId, 'uncategorised');
-    areas.push(uncategorisedArea(items, request.areas.uncategorised['uncategorisedDataSearchPeriod'] as DatePeriod | undefined, patientId, recordWarnings));
+  for (const area of Object.keys(request.areas) as StructuredArea[]) {
+    const build = AREA_BUILDERS[area];
+    if (!build || !returned(area)) continue;
+    const items = await findClinicalItems(db, practice.ods_code, patientId, area);
+    areas.push(build(items, request.areas[area]!, patientId, recordWarnings));
   }
   const practitionerIds = [...(found.row.usual_gp_id ? [found.row.usual_gp_id] : []), ...areas.flatMap((a) => a.practitionerIds)];
   const resources: Json[] = [

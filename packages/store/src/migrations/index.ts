@@ -4,6 +4,7 @@ import * as writeProvenance from './0002-write-provenance.ts';
 import * as appointments from './0003-appointments.ts';
 import * as slotBookable from './0004-slot-bookable.ts';
 import * as sspHops from './0005-ssp-hops.ts';
+import * as structuredAreaSwitches from './0006-structured-area-switches.ts';
 
 /** Every migration, in order. Names are permanent once released. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -12,4 +13,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0003-appointments': appointments,
   '0004-slot-bookable': slotBookable,
   '0005-ssp-hops': sspHops,
+  '0006-structured-area-switches': structuredAreaSwitches,
 };

@@ -41,3 +41,13 @@ export async function setPracticeCapabilities(db: Kysely<Database>, odsCode: str
     .executeTakeFirst();
   return result.numUpdatedRows > 0n;
 }
+
+/** Replaces the Access Record Structured areas switched off at the practice; false when it does not exist. */
+export async function setStructuredAreasDisabled(db: Kysely<Database>, odsCode: string, areas: readonly string[]): Promise<boolean> {
+  const result = await db
+    .updateTable('practice')
+    .set({ structured_areas_disabled: [...areas] })
+    .where('ods_code', '=', odsCode)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
