@@ -60,6 +60,14 @@ export const EXTENSIONS = {
   listWarningCode: `${SD}Extension-CareConnect-GPC-ListWarningCode-1`,
   /** Appointment: why it was cancelled (valueString). */
   appointmentCancellationReason: `${SD}Extension-GPConnect-AppointmentCancellationReason-1`,
+  /** ProblemHeader: the item escalated to the problem (the profile's spelling, under fhir.nhs.uk). */
+  actualProblem: `${SD}Extension-CareConnect-GPC-ActualProblem-1`,
+  /** ProblemHeader and consultation topic Lists: a related problem (sub-extensions type and target). */
+  relatedProblemHeader: 'https://fhir.hl7.org.uk/STU3/StructureDefinition/Extension-CareConnect-RelatedProblemHeader-1',
+  /** ProblemHeader: each item and consultation linked to the problem (valueReference). */
+  relatedClinicalContent: 'https://fhir.hl7.org.uk/STU3/StructureDefinition/Extension-CareConnect-RelatedClinicalContent-1',
+  /** ProblemHeader: major or minor (valueCode, 1..1). */
+  problemSignificance: 'https://fhir.hl7.org.uk/STU3/StructureDefinition/Extension-CareConnect-ProblemSignificance-1',
 } as const;
 
 export const CODE_SYSTEMS = {
@@ -72,6 +80,10 @@ export const CODE_SYSTEMS = {
   listEmptyReason: `${CS}CareConnect-ListEmptyReasonCode-1`,
   /** Kinds of booking organisation slots can be reserved for: gp-practice, urgent-care. */
   organisationType: `${CS}GPConnect-OrganisationType-1`,
+  /** Secondary Lists of a structured record (structured.md §6.2): their code is their title, hyphenated. */
+  secondaryListValues: 'https://fhir.hl7.org.uk/STU3/CodeSystem/GPConnect-SecondaryListValues-1',
+  /** Encounter participant REC (recorder); the other participant types are HL7 v3 ParticipationType. */
+  participantType: `${CS}GPConnect-ParticipantType-1`,
 } as const;
 
 export const OPERATION_DEFINITIONS = {

@@ -136,7 +136,7 @@ for (const backend of testStoreBackends()) {
         practitioners: 5,
         practitionerRoles: 3,
         patients: 35,
-        clinicalItems: 118,
+        clinicalItems: 149,
         schedules: 4,
         slots: PLAN.slots.length,
         pdsPeople: 192,

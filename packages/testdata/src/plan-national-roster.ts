@@ -21,6 +21,8 @@ import { planObservations } from './plan-observations.ts';
 import { planImmunisations } from './plan-immunisations.ts';
 import { planReferralsAndRecalls } from './plan-referrals-and-recalls.ts';
 import { planInvestigations } from './plan-investigations.ts';
+import { planProblems } from './plan-problems.ts';
+import { planConsultations } from './plan-consultations.ts';
 
 /** Name of the fixture set: the `fixture` column of every row the roster load writes. */
 export const NATIONAL_ROSTER_FIXTURE = 'national-roster';
@@ -356,7 +358,7 @@ export function planNationalRoster(options: NationalRosterOptions, roster: Natio
     patients,
     schedules,
     slots,
-    clinicalItems: [...planAllergies(patients, today, row), ...planMedications(patients, today, row), ...planObservations(patients, today, row), ...planImmunisations(patients, today, row), ...planReferralsAndRecalls(patients, today, row), ...planInvestigations(patients, today, row)],
+    clinicalItems: [...planAllergies(patients, today, row), ...planMedications(patients, today, row), ...planObservations(patients, today, row), ...planImmunisations(patients, today, row), ...planReferralsAndRecalls(patients, today, row), ...planInvestigations(patients, today, row), ...planProblems(patients, today, row), ...planConsultations(patients, today, row)],
     pdsPeople,
   };
 }

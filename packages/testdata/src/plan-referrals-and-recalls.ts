@@ -31,7 +31,10 @@ interface Recall {
 }
 
 const REFERRALS: Record<string, Referral[]> = {
-  '2': [{ reason: PHYSIOTHERAPY, daysAgo: 250, priority: 'routine', description: 'Knee pain on walking' }],
+  '2': [
+    { reason: PHYSIOTHERAPY, daysAgo: 250, priority: 'routine', description: 'Knee pain on walking' },
+    { reason: COUNSELLING, daysAgo: 300, priority: 'routine', description: 'Low mood' },
+  ],
   '3': [
     { reason: PHYSIOTHERAPY, daysAgo: 900, priority: 'routine', description: 'Lower back pain' },
     { reason: COUNSELLING, daysAgo: 120, priority: 'urgent', description: 'Low mood' },

@@ -59,6 +59,11 @@ export class CompiledProfile {
     return this.definition.type;
   }
 
+  /** The fixed value the profile gives the element with this id, if any. */
+  fixedValue(elementId: string): string | undefined {
+    return this.definition.elements.find((e) => e.id === elementId)?.fixed?.value;
+  }
+
   /** The rules for the children of the element with this id (empty when the profile does not constrain them). */
   children(elementId: string): readonly ChildRule[] {
     return this.childRules.get(elementId) ?? [];

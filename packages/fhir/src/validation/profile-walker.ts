@@ -110,13 +110,25 @@ export class ProfileWalker {
     }
   }
 
+  /**
+   * Whether a CodeableConcept carries the very coding the profile fixes for it. The fixed coding then
+   * stands even where the bound value set lacks it: the ProblemHeader fixes `problem-list-item` in a
+   * code system whose published value set does not list it, and the profile is what consumers check.
+   */
+  private codedAsFixed(profile: CompiledProfile, element: ProfileElement, value: unknown): boolean {
+    const system = profile.fixedValue(`${element.id}.coding.system`);
+    const code = profile.fixedValue(`${element.id}.coding.code`);
+    if (code === undefined || !isObject(value) || !Array.isArray(value['coding'])) return false;
+    return (value['coding'] as unknown[]).some((c) => isObject(c) && c['code'] === code && (system === undefined || c['system'] === system));
+  }
+
   private checkItem(profile: CompiledProfile, element: ProfileElement, item: Item): void {
     const type = typeOf(element, item);
     if (element.fixed && item.value !== undefined && !isObject(item.value) && String(item.value) !== element.fixed.value) {
       const kind = element.fixed.type.startsWith('pattern') ? 'pattern' : 'fixed value';
       this.report('error', 'value', item.location, `must be ${JSON.stringify(element.fixed.value)} (${kind} in ${profile.url}), found ${JSON.stringify(item.value)}`);
     }
-    if (element.binding && type) {
+    if (element.binding && type && !this.codedAsFixed(profile, element, item.value)) {
       for (const issue of checkBinding(element.binding, type, item.value)) {
         this.report(issue.severity, 'code-invalid', item.location, `${issue.message} (${profile.url})`);
       }

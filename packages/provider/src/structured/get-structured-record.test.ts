@@ -41,24 +41,12 @@ for (const backend of testStoreBackends()) {
       assert.equal(audit?.outcome_code, 'OK');
     });
 
-    test('areas not served yet are reported as disabled warnings, never as empty Lists', async () => {
-      const body = parameters(nhs(SKELLY), area('includeConsultations'), area('includeProblems'));
-      const bundle = expectResource(await get(body), 'Bundle');
-      const resources = bundleEntries(bundle as { entry: { resource: Json }[] });
-      assert.deepEqual(resources.filter((r) => r['resourceType'] === 'List'), []);
-      const outcome = resources.find((r) => r['resourceType'] === 'OperationOutcome') as { issue: { severity: string; code: string; details: { coding: { code: string }[]; text: string }; diagnostics: string }[] };
-      assert.deepEqual(
-        outcome.issue.map((i) => [i.severity, i.code, i.details.coding[0]!.code, i.details.text, i.diagnostics]),
-        ['includeConsultations', 'includeProblems'].map((p) => ['warning', 'not-supported', 'NOT_IMPLEMENTED', `${p} has been disabled`, p]),
-      );
-    });
-
     test('an area the practice switched off (§7) is a disabled warning; the others are still returned', async () => {
       await setStructuredAreasDisabled(provider.store.db, PRACTICE.ods, ['allergies']);
       try {
         const body = parameters(nhs(SKELLY), area('includeAllergies', { name: 'includeResolvedAllergies', valueBoolean: true }), area('includeMedication'));
         const resources = bundleEntries(expectResource(await get(body), 'Bundle') as { entry: { resource: Json }[] });
-        assert.deepEqual(resources.filter((r) => r['resourceType'] === 'List').map((l) => l['title']), ['Medications and medical devices']);
+        assert.deepEqual(resources.filter((r) => r['resourceType'] === 'List').map((l) => l['title']), ['Medications and medical devices', 'Problems - linked problems not relating to the primary query']);
         assert.equal(resources.some((r) => r['resourceType'] === 'AllergyIntolerance'), false);
         const outcome = resources.find((r) => r['resourceType'] === 'OperationOutcome') as { issue: { diagnostics: string }[] };
         assert.deepEqual(outcome.issue.map((i) => i.diagnostics), ['includeAllergies']);
@@ -73,7 +61,6 @@ for (const backend of testStoreBackends()) {
       assert.deepEqual(outcome.issue.map((i) => [i.details.text, i.diagnostics]), [
         ['includeFutureArea is an unrecognised parameter', 'includeFutureArea'],
         ['includeProblems.includeFuturePart is an unrecognised parameter', 'includeProblems.includeFuturePart'],
-        ['includeProblems has been disabled', 'includeProblems'],
       ]);
     });
 

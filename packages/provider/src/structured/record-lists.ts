@@ -30,10 +30,10 @@ export function dataInTransit(registeredOn: string): ListWarning {
 }
 
 /**
- * One primary List. `withheld` says confidential items were left out; `recordWarnings` apply to every
+ * One List of a query (primary, or secondary with its own code system). `withheld` says confidential items were left out; `recordWarnings` apply to every
  * List of the record (data in transit). At most three distinct codes; the note carries their texts.
  */
-export function clinicalList(list: { code: string; display: string; title: string }, patientId: string, entries: readonly { reference: string }[], withheld: boolean, recordWarnings: readonly ListWarning[]): Json {
+export function clinicalList(list: { code: string; display: string; title: string; system?: string }, patientId: string, entries: readonly { reference: string }[], withheld: boolean, recordWarnings: readonly ListWarning[]): Json {
   const warnings = [...(withheld ? [CONFIDENTIAL_ITEMS] : []), ...recordWarnings];
   const note = warnings.length > 0 ? warnings.map((w) => w.note).join(' ') : entries.length === 0 ? 'Information not available' : undefined;
   return {
@@ -43,7 +43,7 @@ export function clinicalList(list: { code: string; display: string; title: strin
     status: 'current',
     mode: 'snapshot',
     title: list.title,
-    code: { coding: [{ system: SNOMED, code: list.code, display: list.display }] },
+    code: { coding: [{ system: list.system ?? SNOMED, code: list.code, display: list.display }] },
     subject: { reference: `Patient/${patientId}` },
     orderedBy: { coding: [{ system: 'http://hl7.org/fhir/list-order', code: 'event-date', display: 'Sorted by Event Date' }] },
     ...(note ? { note: [{ text: note }] } : {}),

@@ -1,0 +1,140 @@
+import type { ClinicalItemRow } from '@gpconnect/store';
+import type { StructuredArea } from './structured-parameters.ts';
+
+/**
+ * The part of a patient's record one structured request reads, indexed by reference (`Type/id`), so
+ * that problems and consultations can follow their links into the other areas. Resources are parsed
+ * only when something follows a link to them.
+ */
+
+type Json = Record<string, unknown>;
+
+/** What a secondary List groups linked items by (structured.md §6.2). */
+export type LinkCategory = 'allergies' | 'endedAllergies' | 'consultations' | 'diaryEntries' | 'immunisations' | 'investigations' | 'medications' | 'problems' | 'referrals' | 'uncategorised';
+
+/** A linked item with what travels with it, and the resource a List entry names for it. */
+export interface LinkedItem {
+  category: LinkCategory;
+  area: StructuredArea;
+  /** `Type/id` of the resource Lists reference: a medication course's statement, a result's report. */
+  entry: string;
+  resources: Json[];
+  confidential: boolean;
+}
+
+export const referencesOf = (value: unknown): string[] =>
+  [value].flat().flatMap((v) => {
+    const reference = (v as { reference?: unknown } | undefined)?.reference;
+    return typeof reference === 'string' ? [reference] : [];
+  });
+
+export class PatientRecord {
+  private readonly rows = new Map<string, ClinicalItemRow>();
+  private readonly parsed = new Map<string, Json>();
+  private readonly byArea = new Map<string, ClinicalItemRow[]>();
+
+  constructor(rows: readonly ClinicalItemRow[]) {
+    for (const row of rows) {
+      this.rows.set(`${row.resource_type}/${row.id}`, row);
+      const area = this.byArea.get(row.area) ?? [];
+      area.push(row);
+      this.byArea.set(row.area, area);
+    }
+  }
+
+  /** The area's items, oldest first. */
+  itemsOf(area: StructuredArea): ClinicalItemRow[] {
+    return this.byArea.get(area) ?? [];
+  }
+
+  row(reference: string): ClinicalItemRow | undefined {
+    return this.rows.get(reference);
+  }
+
+  resource(reference: string): Json | undefined {
+    const cached = this.parsed.get(reference);
+    if (cached) return cached;
+    const row = this.rows.get(reference);
+    if (!row) return undefined;
+    const resource = JSON.parse(row.resource) as Json;
+    this.parsed.set(reference, resource);
+    return resource;
+  }
+
+  /** A test report's parts: request, specimens and results, and the members of its test groups. */
+  reportParts(report: Json): Json[] {
+    const found = new Map<string, Json>();
+    const queue = [...referencesOf(report['basedOn']), ...referencesOf(report['specimen']), ...referencesOf(report['result'])];
+    while (queue.length > 0) {
+      const reference = queue.shift()!;
+      const part = this.resource(reference);
+      if (!part || found.has(reference)) continue;
+      found.set(reference, part);
+      const members = ((part['related'] as { type?: string; target?: unknown }[] | undefined) ?? []).filter((r) => r.type === 'has-member');
+      queue.push(...members.flatMap((m) => referencesOf(m.target)));
+    }
+    return [...found.values()];
+  }
+
+  /**
+   * A linked item as problems and consultations return it (structured.md §5.3, §5.4): a medication
+   * authorisation or issue with its course (statement, authorisation, Medication; the issue only
+   * when it is the item linked), a report with its parts, a test result or request with its report,
+   * anything else on its own. Undefined when the item is not held.
+   */
+  linked(reference: string): LinkedItem | undefined {
+    const row = this.rows.get(reference);
+    const resource = this.resource(reference);
+    if (!row || !resource) return undefined;
+    const area = row.area as StructuredArea;
+    const single = (category: LinkCategory): LinkedItem => ({ category, area, entry: reference, resources: [resource], confidential: row.confidential });
+    switch (row.resource_type) {
+      case 'MedicationRequest':
+        return this.medicationCourse(reference, row, resource);
+      case 'AllergyIntolerance':
+        return single(row.status === 'resolved' ? 'endedAllergies' : 'allergies');
+      case 'Encounter':
+        return single('consultations');
+      case 'Condition':
+        return single('problems');
+      case 'Immunization':
+        return single('immunisations');
+      case 'ReferralRequest':
+        return single('referrals');
+      case 'DiagnosticReport':
+        return { ...single('investigations'), resources: [resource, ...this.reportParts(resource)] };
+      default:
+        if (area === 'investigations') return this.reportHolding(reference) ?? single('investigations');
+        return single(area === 'diaryEntries' ? 'diaryEntries' : 'uncategorised');
+    }
+  }
+
+  private medicationCourse(reference: string, row: ClinicalItemRow, request: Json): LinkedItem {
+    const plan = request['intent'] === 'plan' ? reference : referencesOf(request['basedOn'])[0];
+    const statementRow = this.itemsOf('medications').find((r) => r.resource_type === 'MedicationStatement' && referencesOf(this.resource(`MedicationStatement/${r.id}`)?.['basedOn'])[0] === plan);
+    const statement = statementRow ? `MedicationStatement/${statementRow.id}` : reference;
+    const planResource = plan ? this.resource(plan) : undefined;
+    const medication = referencesOf(planResource?.['medicationReference'] ?? request['medicationReference'])[0];
+    const course = [statementRow ? statement : undefined, plan, medication, request['intent'] === 'order' ? reference : undefined];
+    return {
+      category: 'medications',
+      area: 'medications',
+      entry: statement,
+      resources: course.flatMap((r) => (r ? [this.resource(r)].filter((x) => x !== undefined) : [])),
+      confidential: row.confidential || (statementRow?.confidential ?? false),
+    };
+  }
+
+  /** The report a test result, test group, specimen or test request belongs to, with all its parts. */
+  private reportHolding(reference: string): LinkedItem | undefined {
+    for (const row of this.itemsOf('investigations')) {
+      if (row.resource_type !== 'DiagnosticReport') continue;
+      const report = this.resource(`DiagnosticReport/${row.id}`)!;
+      const parts = this.reportParts(report);
+      if (parts.some((part) => `${part['resourceType'] as string}/${part['id'] as string}` === reference)) {
+        return { category: 'investigations', area: 'investigations', entry: `DiagnosticReport/${row.id}`, resources: [report, ...parts], confidential: row.confidential };
+      }
+    }
+    return undefined;
+  }
+}
