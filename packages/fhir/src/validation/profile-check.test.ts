@@ -91,3 +91,23 @@ test('checkConformance gives the errors of validateResource, warnings left out, 
     },
   ]);
 });
+
+test("a profile's fixed coding stands over its own binding; any other code of the bound system is still checked", () => {
+  const problem = (code: string) => ({
+    resourceType: 'Condition',
+    meta: { profile: [PROFILES.problemHeader] },
+    extension: [{ url: 'https://fhir.hl7.org.uk/STU3/StructureDefinition/Extension-CareConnect-ProblemSignificance-1', valueCode: 'major' }],
+    identifier: [{ system: 'https://example.org/problems', value: '1' }],
+    clinicalStatus: 'active',
+    category: [{ coding: [{ system: 'https://fhir.hl7.org.uk/STU3/CodeSystem/CareConnect-ConditionCategory-1', code, display: 'Problem List Item' }] }],
+    code: { coding: [{ system: 'http://snomed.info/sct', code: '59621000', display: 'Essential hypertension' }] },
+    subject: { reference: 'Patient/1' },
+    assertedDate: '2024-01-01',
+    asserter: { reference: 'Practitioner/1' },
+  });
+  // The ProblemHeader fixes problem-list-item, a code its bound value set does not list.
+  assert.deepEqual(checkConformance(problem('problem-list-item')), []);
+  const wrong = checkConformance(problem('made-up'));
+  assert.ok(wrong.some((i) => i.location === 'Condition.category[0]' && i.message.includes('value set')), JSON.stringify(wrong));
+  assert.ok(wrong.some((i) => i.location === 'Condition.category[0].coding[0].code' && i.message.includes('problem-list-item')), JSON.stringify(wrong));
+});
