@@ -11,6 +11,8 @@ export interface Requester {
   sdsUserId: string | null;
   roleProfileId: string | null;
   device: string | null;
+  /** requested_scope carried `conf/R`: the consumer may receive confidential items (migrate only). */
+  sensitiveScope: boolean;
 }
 
 /**

@@ -56,7 +56,7 @@ export interface StructuredRequest {
   unrecognised: string[];
 }
 
-interface Parameter {
+export interface Parameter {
   name?: unknown;
   part?: Parameter[];
   [value: string]: unknown;
@@ -65,7 +65,7 @@ interface Parameter {
 const FULL_DATE = /^\d{4}-\d{2}-\d{2}$/;
 const AREA_BY_PARAMETER = new Map(Object.entries(AREA_PARAMETERS).map(([area, parameter]) => [parameter, area as StructuredArea]));
 
-function invalidParameter(parameter: string, why: string): never {
+export function invalidParameter(parameter: string, why: string): never {
   fail('INVALID_PARAMETER', `${parameter}: ${why}`);
 }
 
@@ -137,11 +137,14 @@ function checkCombinations(areas: StructuredRequest['areas']): void {
   }
 }
 
-/** Reads and checks a $gpc.getstructuredrecord request body against the practice's `today`. */
-export function readStructuredParameters(body: unknown, today: string): StructuredRequest {
+/**
+ * The parameters of a structured operation's body, once it is known to be a well-formed Parameters
+ * resource. A malformed value (a date with a time, a count of 0) is a bad parameter, named; anything
+ * else a bad resource.
+ */
+export function readParameters(body: unknown): Parameter[] {
   const structure = checkStructure(body, { expectedType: 'Parameters' });
   if (structure.length > 0) {
-    // A malformed value (a date with a time, a count of 0) is a bad parameter, named; anything else a bad resource.
     const { location, message } = structure[0]!;
     const value = /^Parameters\.parameter\[(\d+)\](?:\.part\[(\d+)\])?\.value/.exec(location);
     if (value) {
@@ -151,7 +154,29 @@ export function readStructuredParameters(body: unknown, today: string): Structur
     }
     fail('INVALID_RESOURCE', `The body is not a valid Parameters resource: ${location} ${message}`);
   }
-  const parameters = ((body as { parameter?: Parameter[] }).parameter ?? []) as Parameter[];
+  return ((body as { parameter?: Parameter[] }).parameter ?? []) as Parameter[];
+}
+
+/** The NHS number of a `patientNHSNumber` parameter; `previous` is the one already read, if any. */
+export function nhsNumberParameter(parameter: Parameter, previous: string | undefined): string {
+  const name = 'patientNHSNumber';
+  if (previous !== undefined) invalidParameter(name, 'may be sent once');
+  const identifier = parameter['valueIdentifier'] as { system?: unknown; value?: unknown } | undefined;
+  if (!identifier || typeof identifier.value !== 'string') invalidParameter(name, 'needs a valueIdentifier with the NHS number');
+  if (identifier.system !== IDENTIFIER_SYSTEMS.nhsNumber) invalidParameter(name, `the identifier system must be ${IDENTIFIER_SYSTEMS.nhsNumber}`);
+  return identifier.value;
+}
+
+/** The NHS number a request named: required, and valid (Modulus 11). */
+export function requiredNhsNumber(nhsNumber: string | undefined): string {
+  if (nhsNumber === undefined) invalidParameter('patientNHSNumber', 'is required');
+  if (!isValidNhsNumber(nhsNumber)) fail('INVALID_NHS_NUMBER', `patientNHSNumber: ${JSON.stringify(nhsNumber)} is not a valid NHS number`);
+  return nhsNumber;
+}
+
+/** Reads and checks a $gpc.getstructuredrecord request body against the practice's `today`. */
+export function readStructuredParameters(body: unknown, today: string): StructuredRequest {
+  const parameters = readParameters(body);
   const areas: StructuredRequest['areas'] = {};
   const unrecognised: string[] = [];
   let nhsNumber: string | undefined;
@@ -160,11 +185,7 @@ export function readStructuredParameters(body: unknown, today: string): Structur
   for (const parameter of parameters) {
     const name = String(parameter.name);
     if (name === 'patientNHSNumber') {
-      if (nhsNumber !== undefined) invalidParameter(name, 'may be sent once');
-      const identifier = parameter['valueIdentifier'] as { system?: unknown; value?: unknown } | undefined;
-      if (!identifier || typeof identifier.value !== 'string') invalidParameter(name, 'needs a valueIdentifier with the NHS number');
-      if (identifier.system !== IDENTIFIER_SYSTEMS.nhsNumber) invalidParameter(name, `the identifier system must be ${IDENTIFIER_SYSTEMS.nhsNumber}`);
-      nhsNumber = identifier.value;
+      nhsNumber = nhsNumberParameter(parameter, nhsNumber);
       recognised += 1;
       continue;
     }
@@ -191,9 +212,8 @@ export function readStructuredParameters(body: unknown, today: string): Structur
   }
 
   if (recognised === 0) fail('INVALID_PARAMETER', 'No recognised parameters: patientNHSNumber and at least the areas wanted are expected');
-  if (nhsNumber === undefined) invalidParameter('patientNHSNumber', 'is required');
-  if (!isValidNhsNumber(nhsNumber)) fail('INVALID_NHS_NUMBER', `patientNHSNumber: ${JSON.stringify(nhsNumber)} is not a valid NHS number`);
+  const valid = requiredNhsNumber(nhsNumber);
   checkCombinations(areas);
   checkDates(areas, today);
-  return { nhsNumber, areas, unrecognised };
+  return { nhsNumber: valid, areas, unrecognised };
 }
