@@ -18,6 +18,7 @@ import { foundationsHandlers } from './foundations/index.ts';
 import { metadataHandlers } from './metadata/index.ts';
 import { appointmentHandlers } from './appointments/index.ts';
 import { structuredHandlers } from './structured/index.ts';
+import { AssemblyLimit } from './structured/assembly-limit.ts';
 
 export interface ProviderOptions {
   store: Store;
@@ -77,6 +78,7 @@ export async function buildProvider(options: ProviderOptions): Promise<Provider>
     clock: options.clock ?? (() => new Date()),
     ids: options.ids ?? randomUUID,
     config,
+    assemblies: new AssemblyLimit(config.structuredAssemblies.concurrent, config.structuredAssemblies.queued),
   };
   const app = Fastify({
     ...loggerOptions(options.logger),
@@ -144,7 +146,9 @@ export async function buildProvider(options: ProviderOptions): Promise<Provider>
     }
   });
 
-  await app.register(compress, { global: true, encodings: ['gzip', 'deflate'] });
+  // Level 1: a structured record runs to megabytes of JSON, which the fastest level still shrinks
+  // several-fold at a fraction of the default level's CPU; small responses barely differ.
+  await app.register(compress, { global: true, encodings: ['gzip', 'deflate'], zlibOptions: { level: 1 } });
 
   // Bodies are read as text and parsed by the pipeline, which knows which media types an interaction
   // accepts and answers a malformed body with the spec's error rather than fastify's.
@@ -164,6 +168,8 @@ export async function buildProvider(options: ProviderOptions): Promise<Provider>
       request.log.error({ err: { type: (error as Error).name, code: (error as { code?: unknown }).code, stack: (error as Error).stack?.split('\n').slice(1).join('\n') } }, 'unexpected error');
     }
     if (request.gpc) request.gpc.outcomeCode = definition.code;
+    // A refused burst says when to come back (RFC 6585); an assembly takes well under a second.
+    if (definition.httpStatus === 429) reply.header('retry-after', '1');
     return sendOperationOutcome(reply, serviceRoot, definition, diagnostics);
   });
 

@@ -8,6 +8,8 @@ export interface ProviderConfig {
   practiceCacheTtlMs: number;
   /** Largest request body accepted, in bytes. */
   bodyLimit: number;
+  /** Structured records assembled at once, and how many more may wait; beyond that, 429 (structured/assembly-limit.ts). */
+  structuredAssemblies: { concurrent: number; queued: number };
   /** Validate every STU3 response against its profiles, logging and counting violations (costs CPU: off in production by default). */
   validateResponses: boolean;
 }
@@ -19,6 +21,7 @@ export const DEFAULT_CONFIG: ProviderConfig = {
   practiceCacheTtlMs: 2000,
   bodyLimit: 5 * 1024 * 1024,
   validateResponses: false,
+  structuredAssemblies: { concurrent: 4, queued: 16 },
 };
 
 export function resolveConfig(overrides: Partial<ProviderConfig> = {}): ProviderConfig {
@@ -27,5 +30,6 @@ export function resolveConfig(overrides: Partial<ProviderConfig> = {}): Provider
     ...overrides,
     versions: { ...DEFAULT_CONFIG.versions, ...overrides.versions },
     software: { ...DEFAULT_CONFIG.software, ...overrides.software },
+    structuredAssemblies: { ...DEFAULT_CONFIG.structuredAssemblies, ...overrides.structuredAssemblies },
   };
 }

@@ -5,6 +5,7 @@ import type { TestStoreBackend } from '../../store/src/testing.ts';
 import { loadNationalRoster } from '@gpconnect/testdata';
 import type { LightMyRequestResponse } from 'fastify';
 import { buildProvider, type Provider, type ProviderOptions } from './build.ts';
+import type { ProviderConfig } from './config.ts';
 import { SERVICE_ROOTS } from './http/service-roots.ts';
 import { gpconnectHeaders } from './testing/consumer-request.ts';
 
@@ -38,7 +39,7 @@ export interface ProviderUnderTest {
 let idCounter = 0;
 
 /** A provider over a fresh store of `backend`, seeded with the national roster, on a fixed clock. */
-export async function startProvider(backend: TestStoreBackend, options: Pick<ProviderOptions, 'logger'> = {}): Promise<ProviderUnderTest> {
+export async function startProvider(backend: TestStoreBackend, options: Pick<ProviderOptions, 'logger'> & { config?: Partial<ProviderConfig> } = {}): Promise<ProviderUnderTest> {
   const store = await backend.open();
   await loadNationalRoster(store.db, { today: TODAY, now: NOW });
   const app = await buildProvider({
@@ -47,8 +48,8 @@ export async function startProvider(backend: TestStoreBackend, options: Pick<Pro
     ids: () => `test-${++idCounter}`,
     // Every response any test receives is validated against the official profiles (general.md §14);
     // a violation fails the request that caused it and, whatever sent it, the suite at close.
-    config: { practiceCacheTtlMs: 0, validateResponses: true },
     ...options,
+    config: { practiceCacheTtlMs: 0, validateResponses: true, ...options.config },
   });
   const assertNoViolations = () => assert.deepEqual(app.responseValidation?.violations, [], 'every response conforms to its profiles');
   return {

@@ -82,6 +82,9 @@ export const SPINE_ERRORS = {
   INVALID_PARAMETER: entry('INVALID_PARAMETER', 'Invalid parameter', 'invalid', 422),
   REFERENCE_NOT_FOUND: entry('REFERENCE_NOT_FOUND', 'Reference not found', 'invalid', 422),
   INTERNAL_SERVER_ERROR: entry('INTERNAL_SERVER_ERROR', 'Unexpected internal server error', 'processing', 500),
+  // Spine's vocabulary has no throttling code: a refused burst is its generic server-side error with
+  // HTTP 429 and the FHIR issue type for it, so consumers retry rather than give up.
+  TOO_MANY_REQUESTS: entry('INTERNAL_SERVER_ERROR', 'Unexpected internal server error', 'throttled', 429),
   NOT_IMPLEMENTED: entry('NOT_IMPLEMENTED', 'Not implemented', 'not-supported', 501),
 } as const satisfies Record<string, SpineErrorDefinition>;
 

@@ -4,6 +4,7 @@ import type { Database, Kysely, PracticeRow } from '@gpconnect/store';
 import type { ProviderConfig } from '../config.ts';
 import type { GpConnectContext } from '../pipeline/request-context.ts';
 import type { FhirResponse } from './fhir-response.ts';
+import type { AssemblyLimit } from '../structured/assembly-limit.ts';
 
 /** What the pipeline hands a capability handler once a request has passed every check. */
 export interface HandlerRequest {
@@ -28,6 +29,8 @@ export interface ProviderDeps {
   clock: () => Date;
   ids: () => string;
   config: ProviderConfig;
+  /** The cap on structured records assembled at once, shared by every request to this provider. */
+  assemblies: AssemblyLimit;
 }
 
 /** A capability handler: plain code over the store; knows nothing of HTTP beyond FhirResponse. */

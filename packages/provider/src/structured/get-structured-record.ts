@@ -10,11 +10,11 @@ import { structuredBundle } from './structured-bundle.ts';
  * (§2.2), and the Bundle of the requested areas (structured-bundle.ts), with the practice's
  * switched-off areas reported (§7) and confidential items withheld.
  */
-export const getStructuredRecord: Handler = async ({ practice, body, context }, { db, clock }) => {
+export const getStructuredRecord: Handler = async ({ practice, body, context }, { db, clock, assemblies }) => {
   const now = clock();
   const request = readStructuredParameters(body, ukLocalDate(now));
   const patient = await findSharablePatient(db, practice, request.nhsNumber, context, now);
   const switchedOff = new Set(practice.structured_areas_disabled as StructuredArea[]);
-  const json = await structuredBundle(db, practice, patient, { areas: request.areas, unrecognised: request.unrecognised, switchedOff, discloseConfidential: false }, context.traceId, now);
+  const json = await assemblies.run(() => structuredBundle(db, practice, patient, { areas: request.areas, unrecognised: request.unrecognised, switchedOff, discloseConfidential: false }, context.traceId, now));
   return { status: 200, json };
 };

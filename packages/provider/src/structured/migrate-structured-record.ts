@@ -54,7 +54,7 @@ const FULL_RECORD: Record<StructuredArea, AreaParts> = {
   diaryEntries: {},
 };
 
-export const migrateStructuredRecord: Handler = async ({ practice, body, context }, { db, clock }) => {
+export const migrateStructuredRecord: Handler = async ({ practice, body, context }, { db, clock, assemblies }) => {
   const now = clock();
   const request = readMigrateParameters(body);
   if (request.includeSensitiveInformation && !context.requester?.sensitiveScope) {
@@ -66,6 +66,6 @@ export const migrateStructuredRecord: Handler = async ({ practice, body, context
   if (!pds || !requesting || pds.gpOds !== requesting) {
     fail('NO_RELATIONSHIP', `The requesting organisation ${requesting ?? '(none)'} is not the patient's registered practice on PDS`);
   }
-  const json = await structuredBundle(db, practice, patient, { areas: FULL_RECORD, unrecognised: [], switchedOff: new Set(), discloseConfidential: request.includeSensitiveInformation }, context.traceId, now);
+  const json = await assemblies.run(() => structuredBundle(db, practice, patient, { areas: FULL_RECORD, unrecognised: [], switchedOff: new Set(), discloseConfidential: request.includeSensitiveInformation }, context.traceId, now));
   return { status: 200, json };
 };
