@@ -89,6 +89,10 @@ describe('gpconnect up with mutual TLS, the default (general.md §11), and the c
     assert.match(whole, /On examination - blood pressure reading\s+\S+\s+Systolic arterial pressure 138 mm\[Hg\], Diastolic arterial pressure 86 mm\[Hg\]/);
     assert.match(whole, /Referral to physiotherapist/);
     assert.match(whole, /Medication review due/);
+    assert.match(whole, /Stable angina\s+active\s+major\s+\S+\s+Aspirin 75mg dispersible tablets/);
+    assert.match(whole, /Depressive disorder\s+active\s+minor\s+\S+\s+Referral to counselor; Surgery consultation/);
+    assert.match(whole, /Surgery consultation\s+Hypertension review\s+Examination\s+On examination - blood pressure reading/);
+    assert.match(whole, /Surgery consultation \(draft\)\s+Rash after antibiotics\s+History\s+Amoxicillin 250mg capsules/);
     assert.doesNotMatch(whole, /Not returned/, 'every section the command asks for is served');
 
     const refused = await runCli(['slots', '--practice', 'B82617', '--from', from, '--to', to], { ...consumerEnv, GPCONNECT_CONSUMER_ASID: '123456789012' });

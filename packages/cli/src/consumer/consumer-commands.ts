@@ -133,7 +133,7 @@ export async function cancel(options: GpConnectClientOptions, nhsNumber: string,
 }
 
 /** The record sections a consumer can ask for from the command line. */
-export const RECORD_SECTIONS = ['allergies', 'medications', 'immunisations', 'observations', 'investigations', 'referrals', 'diary'] as const;
+export const RECORD_SECTIONS = ['allergies', 'medications', 'problems', 'consultations', 'immunisations', 'observations', 'investigations', 'referrals', 'diary'] as const;
 export type RecordSection = (typeof RECORD_SECTIONS)[number];
 
 interface Section {
@@ -164,6 +164,29 @@ const SECTIONS: Record<RecordSection, Section> = {
     request: { medications: {} },
     header: ['Medication', 'Status', 'Dosage', 'Latest issue'],
     rows: (r) => r.medications.map((m) => [m.medication.text, m.status ?? '', m.dosage ?? '', day(m.latestIssue?.authoredOn)]),
+  },
+  problems: {
+    title: 'Problems',
+    parameter: 'includeProblems',
+    request: { problems: {} },
+    header: ['Problem', 'Status', 'Significance', 'Onset', 'Ended', 'Linked'],
+    rows: (r) => r.problems.map((p) => [p.condition.text, p.status ?? '', p.significance ?? '', day(p.onset), day(p.ended), [...p.linked.map((i) => i.label), ...p.placeholders].join('; ')]),
+  },
+  consultations: {
+    title: 'Consultations',
+    parameter: 'includeConsultations',
+    request: { consultations: {} },
+    header: ['Date', 'Consultation', 'Topic', 'Heading', 'Entry'],
+    rows: (r) =>
+      r.consultations.flatMap((c) => {
+        // A consultation not yet finalised is shared as it stands; the reader should know.
+        const consultation = `${c.type?.text ?? ''}${c.status === 'unknown' ? ' (draft)' : ''}`;
+        const row = (topic: string | undefined, heading: string, entry: string) => [day(c.start), consultation, topic ?? '', heading, entry];
+        return c.topics.flatMap((topic) => [
+          ...topic.items.map((item) => row(topic.title, '', item.label)),
+          ...topic.headings.flatMap((heading) => heading.items.map((item) => row(topic.title, heading.title, item.label))),
+        ]);
+      }),
   },
   immunisations: {
     title: 'Immunisations',
@@ -212,6 +235,8 @@ export async function record(options: GpConnectClientOptions, nhsNumber: string,
   return withClient(options, async (client) => {
     const traced = await client.trace(nhsNumber);
     const request = Object.assign({}, ...sections.map((name) => SECTIONS[name].request)) as StructuredRecordRequest;
+    // Doses not given may not be asked for alongside problems or consultations (structured.md §2.1).
+    if (request.immunisations && (request.problems || request.consultations)) request.immunisations = {};
     const { bundle, record: structured } = await client.getStructuredRecord(traced.odsCode, traced.nhsNumber, request);
     if (json) return JSON.stringify(bundle, null, 2);
     const notReturned = new Set(structured.operationOutcome.map((i) => i.diagnostics));

@@ -59,6 +59,15 @@ export interface MedicationItem {
   authorisation: Json | undefined;
 }
 
+/** An item a problem or consultation links to, with a clinician-readable label. */
+export interface RecordItem {
+  /** FHIR resource type: MedicationRequest, Observation, AllergyIntolerance, Encounter... */
+  type: string;
+  /** What it is: the medication's name, the observation or allergy's term, the consultation's type. */
+  label: string;
+  resource: Json;
+}
+
 export interface Problem {
   condition: Concept;
   status: string | undefined;
@@ -66,21 +75,23 @@ export interface Problem {
   onset: string | undefined;
   ended: string | undefined;
   /** Items linked to the problem (relatedClinicalContent, and the item it was escalated from), as found in the Bundle. */
-  linked: Json[];
+  linked: RecordItem[];
+  /** Links the provider could not send, as it said: "Referral items have been disabled"... */
+  placeholders: string[];
   relatedProblems: { type: string | undefined; problem: Json }[];
   resource: Json;
 }
 
 export interface ConsultationHeading {
   title: string;
-  items: Json[];
+  items: RecordItem[];
 }
 
 export interface ConsultationTopic {
   title: string | undefined;
   headings: ConsultationHeading[];
   /** Items recorded under the topic directly (no headings). */
-  items: Json[];
+  items: RecordItem[];
 }
 
 export interface Consultation {
@@ -286,8 +297,18 @@ function readMedication(statement: Json, index: BundleIndex, all: readonly Json[
   };
 }
 
+/** A label for an item: its code's term; for a medication request or statement, its medication's name. */
+function itemOf(resource: Json, index: BundleIndex): RecordItem {
+  const type = resource['resourceType'] as string;
+  const medication = resource['medicationReference'] ? index.resolve(resource['medicationReference']) : undefined;
+  const coded = medication?.['code'] ?? resource['code'] ?? resource['vaccineCode'] ?? (resource['reasonCode'] as unknown[] | undefined)?.[0] ?? (resource['type'] as unknown[] | undefined)?.[0];
+  return { type, label: coded ? concept(coded).text : type, resource };
+}
+
 function readProblem(condition: Json, index: BundleIndex): Problem {
-  const linked = [...extensions(condition, EXT.relatedClinicalContent), ...extensions(condition, EXT.actualProblem)].map((e) => index.resolve(e['valueReference'])).filter((r): r is Json => r !== undefined);
+  const links = [...extensions(condition, EXT.actualProblem), ...extensions(condition, EXT.relatedClinicalContent)].map((e) => e['valueReference'] as { reference?: string; display?: string } | undefined);
+  const linked = links.map((link) => index.resolve(link)).filter((r): r is Json => r !== undefined).map((r) => itemOf(r, index));
+  const placeholders = links.flatMap((link) => (link && !link.reference && link.display ? [link.display] : []));
   const relatedProblems = extensions(condition, EXT.relatedProblemHeader).flatMap((e) => {
     const parts = (e['extension'] as Json[] | undefined) ?? [];
     const problem = index.resolve(parts.find((p) => p['url'] === 'target')?.['valueReference']);
@@ -300,6 +321,7 @@ function readProblem(condition: Json, index: BundleIndex): Problem {
     onset: condition['onsetDateTime'] as string | undefined,
     ended: condition['abatementDateTime'] as string | undefined,
     linked,
+    placeholders,
     relatedProblems,
     resource: condition,
   };
@@ -311,8 +333,8 @@ function readConsultation(encounter: Json, lists: readonly Json[], index: Bundle
   const entries = (list: Json | undefined) => ((list?.['entry'] as { item?: unknown }[] | undefined) ?? []).map((e) => index.resolve(e.item)).filter((r): r is Json => r !== undefined);
   const topics = entries(consultationList).map((topic) => {
     const children = entries(topic);
-    const headings = children.filter((c) => c['resourceType'] === 'List' && listCode(c) === CONSULTATION_LEVEL.heading).map((h) => ({ title: String(h['title'] ?? ''), items: entries(h) }));
-    return { title: topic['title'] as string | undefined, headings, items: children.filter((c) => c['resourceType'] !== 'List') };
+    const headings = children.filter((c) => c['resourceType'] === 'List' && listCode(c) === CONSULTATION_LEVEL.heading).map((h) => ({ title: String(h['title'] ?? ''), items: entries(h).map((r) => itemOf(r, index)) }));
+    return { title: topic['title'] as string | undefined, headings, items: children.filter((c) => c['resourceType'] !== 'List').map((r) => itemOf(r, index)) };
   });
   const type = (encounter['type'] as unknown[] | undefined)?.[0];
   return { type: type ? concept(type) : undefined, status: encounter['status'] as string | undefined, start: (encounter['period'] as { start?: string } | undefined)?.start, topics, resource: encounter };
