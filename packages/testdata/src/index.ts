@@ -38,3 +38,7 @@ export { patientLogicalId, htmlPatientLogicalId } from './logical-ids.ts';
 export { SDS_JOB_ROLE_NAME_SYSTEM } from './render-resources.ts';
 export { topUpAppointmentCapacity } from './top-up-appointment-capacity.ts';
 export type { TopUpSummary } from './top-up-appointment-capacity.ts';
+export { generateRecords, MIN_ITEMS, MAX_ITEMS } from './generate/generate-records.ts';
+export type { GenerateRecordsOptions, GenerateRecordsSummary } from './generate/generate-records.ts';
+export { GENERATED_FIXTURE, generatedPatientId, planGeneratedPatient } from './generate/plan-generated-patient.ts';
+export type { GeneratedPatient, GeneratedPatientOptions, GenerationTarget } from './generate/plan-generated-patient.ts';
