@@ -140,7 +140,7 @@ class RecordDraft {
     const headings = draft.headings.map((h) => ({ title: h.title, items: h.items.map(referenceOf) }));
     const resources = renderConsultation({ id, patientId: this.context.patientId, clinicianId: this.gp, type: draft.type, start, end, topic: { title: draft.topic, problemId: draft.problem?.id, headings } });
     for (const resource of resources) {
-      this.add({ id: resource['id'] as string, area: 'consultations', resourceType: resource['resourceType'] as string, resource, effective: start, status: resource['resourceType'] === 'Encounter' ? 'finished' : 'current' });
+      this.add({ id: resource['id'] as string, area: 'consultations', resourceType: resource['resourceType'] as string, resource, effective: start, status: resource['resourceType'] === 'Encounter' ? 'finished' : null });
     }
     if (draft.problem) draft.problem.related.push(`Encounter/${id}`, ...headings.flatMap((h) => h.items));
     return id;

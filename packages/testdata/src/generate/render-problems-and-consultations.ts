@@ -113,11 +113,15 @@ export function renderConsultation(consultation: Consultation): Json[] {
       status: 'finished',
       type: [{ text: consultation.type }],
       subject: reference(`Patient/${patientId}`),
-      participant: ['REC', 'PPRF'].map((code) => ({ type: [{ coding: [{ system: 'http://hl7.org/fhir/v3/ParticipationType', code, display: code === 'REC' ? 'recorder' : 'primary performer' }] }], individual: reference(`Practitioner/${consultation.clinicianId}`) })),
+      participant: [
+        // REC is GP Connect's own participant type; the others are HL7 v3 ParticipationType (§5.3).
+        { type: [{ coding: [{ system: 'https://fhir.nhs.uk/STU3/CodeSystem/GPConnect-ParticipantType-1', code: 'REC', display: 'recorder' }] }], individual: reference(`Practitioner/${consultation.clinicianId}`) },
+        { type: [{ coding: [{ system: 'http://hl7.org/fhir/v3/ParticipationType', code: 'PPRF', display: 'primary performer' }] }], individual: reference(`Practitioner/${consultation.clinicianId}`) },
+      ],
       period: { start: consultation.start, end: consultation.end },
     },
     structureList(`${id}-list`, CONSULTATION_LIST, consultation.type, [`List/${topicId}`]),
-    structureList(topicId, TOPIC_LIST, consultation.topic.title, headingIds.map((h) => `List/${h}`), problem ? [{ url: RELATED_PROBLEM_HEADER, extension: [{ url: 'type', valueCode: 'child' }, { url: 'target', valueReference: reference(`Condition/${problem}`) }] }] : []),
+    structureList(topicId, TOPIC_LIST, consultation.topic.title, headingIds.map((h) => `List/${h}`), problem ? [{ url: RELATED_PROBLEM_HEADER, extension: [{ url: 'target', valueReference: reference(`Condition/${problem}`) }] }] : []),
     ...headings.map((heading, k) => structureList(headingIds[k]!, HEADING_LIST, heading.title, heading.items)),
   ];
 }
