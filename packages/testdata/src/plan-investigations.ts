@@ -48,7 +48,8 @@ export interface ReportRecord {
   results: readonly Result[];
   /** ISO date the report was issued; the specimen was taken two days before and received the day before. */
   issuedOn: string;
-  filingComment: string;
+  /** The clinician's filing comment, when one was written (a comment note, SNOMED 37331000000100). */
+  filingComment?: string | undefined;
 }
 
 /**
@@ -87,7 +88,7 @@ export function renderReport(base: string, patientId: string, gpId: string, repo
       subject,
       issued,
       specimen: [{ reference: `Specimen/${ids.specimen}` }],
-      result: [{ reference: `Observation/${ids.group}` }, { reference: `Observation/${ids.comment}` }],
+      result: [{ reference: `Observation/${ids.group}` }, ...(report.filingComment ? [{ reference: `Observation/${ids.comment}` }] : [])],
     },
     { resourceType: 'ProcedureRequest', ...common(ids.request, PROFILES.procedureRequest), status: 'active', intent: 'order', code: testGroup, subject, requester: { agent: { reference: `Practitioner/${gpId}` } } },
     { resourceType: 'Specimen', ...common(ids.specimen, PROFILES.specimen), status: 'available', type: VENOUS_BLOOD, subject, receivedTime: `${addDays(day, -1)}T08:00:00+00:00`, collection: { collectedDateTime: collected } },
@@ -103,17 +104,21 @@ export function renderReport(base: string, patientId: string, gpId: string, repo
       related: results.map((r) => ({ type: 'has-member', target: { reference: `Observation/${r.id}` } })),
     },
     ...results,
-    {
-      resourceType: 'Observation',
-      ...common(ids.comment, PROFILES.observation),
-      status: 'unknown',
-      code: COMMENT_NOTE,
-      subject,
-      effectiveDateTime: issued,
-      issued,
-      performer: [{ reference: `Practitioner/${gpId}` }],
-      comment: report.filingComment,
-    },
+    ...(report.filingComment
+      ? [
+          {
+            resourceType: 'Observation',
+            ...common(ids.comment, PROFILES.observation),
+            status: 'unknown',
+            code: COMMENT_NOTE,
+            subject,
+            effectiveDateTime: issued,
+            issued,
+            performer: [{ reference: `Practitioner/${gpId}` }],
+            comment: report.filingComment,
+          },
+        ]
+      : []),
   ];
   return resources.map((resource) => ({ id: resource['id'] as string, resource }));
 }

@@ -45,8 +45,8 @@ export interface LongTermCondition {
   review: Concept;
   /** Chance of the condition, by age band. */
   prevalence: Record<AgeBand, number>;
-  /** A condition this one is recorded as a complication of (child problem of), when both are present. */
-  complicationOf?: string | undefined;
+  /** Conditions this one is recorded as a complication of (a child problem of each present). */
+  complicationOf?: readonly string[] | undefined;
 }
 
 const twiceDaily = (product: Repeat['product'], dosage: string): Repeat => ({ product, dosage, quantity: 112, supplyDays: 56 });
@@ -109,7 +109,7 @@ export const LONG_TERM_CONDITIONS: readonly LongTermCondition[] = [
     bloodPressures: true,
     review: MEDICATION_REVIEW_DONE,
     prevalence: { child: 0, adult: 0, older: 0.08 },
-    complicationOf: 'Coronary heart disease',
+    complicationOf: ['Coronary heart disease', 'Hypertension'],
   },
   {
     name: 'Chronic kidney disease',
@@ -120,7 +120,7 @@ export const LONG_TERM_CONDITIONS: readonly LongTermCondition[] = [
     bloodPressures: true,
     review: MEDICATION_REVIEW_DONE,
     prevalence: { child: 0, adult: 0.01, older: 0.15 },
-    complicationOf: 'Type 2 diabetes',
+    complicationOf: ['Type 2 diabetes', 'Hypertension'],
   },
   {
     name: 'Depression',

@@ -1,7 +1,7 @@
 import { addDays, parseIsoDate } from '../dates.ts';
 import { AMOXICILLIN as AMOXICILLIN_ALLERGY, ASPIRIN as ASPIRIN_ALLERGY, ITCHY_RASH, PEANUT, renderAllergy, type Substance } from '../plan-allergies.ts';
 import { renderImmunisation } from '../plan-immunisations.ts';
-import { FBC_RESULTS, FULL_BLOOD_COUNT_TEST, renderReport } from '../plan-investigations.ts';
+import { FBC_RESULTS, FULL_BLOOD_COUNT_TEST, renderReport, type ReportRecord } from '../plan-investigations.ts';
 import { AMOXICILLIN, renderCourse, type MedicationCourse } from '../plan-medications.ts';
 import { BMI, RESPIRATORY_RATE, TEMPERATURE, renderObservation, type ObservationContent } from '../plan-observations.ts';
 import { COUNSELLING, MEDICATION_REVIEW_DUE, PHYSIOTHERAPY, renderRecall, renderReferral } from '../plan-referrals-and-recalls.ts';
@@ -124,9 +124,12 @@ class RecordDraft {
     return draft;
   }
 
-  /** A laboratory report with its request, specimen, test group, results and filing comment: 5 + results items. */
-  report(issuedOn: string, report: Parameters<typeof renderReport>[3]['test'], results: Parameters<typeof renderReport>[3]['results'], filingComment: string): GeneratedItem {
-    const parts = renderReport(this.nextId('investigation'), this.context.patientId, this.clinician(), { test: report, results, issuedOn, filingComment });
+  /**
+   * A laboratory report with its request, specimen, test group and results: 4 + results items. No
+   * filing comment: its comment-note code is in none of the allowed sources.
+   */
+  report(issuedOn: string, test: ReportRecord['test'], results: ReportRecord['results']): GeneratedItem {
+    const parts = renderReport(this.nextId('investigation'), this.context.patientId, this.clinician(), { test, results, issuedOn });
     const issued = parts[0]!.resource['issued'] as string;
     const added = parts.map(({ id, resource }) => this.add({ id, area: 'investigations', resourceType: resource['resourceType'] as string, resource, effective: issued, status: (resource['status'] as string | undefined) ?? null }));
     return added[0]!;
@@ -218,11 +221,9 @@ function followUps(record: RecordDraft, condition: LongTermCondition, problem: P
       const day = date;
       events.push({
         date: day,
-        cost: 6,
+        cost: 5,
         add: () => {
-          const result = monitoring.test.result(monitoring.value(random));
-          const abnormal = result.value < result.low || result.value > result.high;
-          const report = record.report(day, monitoring.test.test, [result], abnormal ? 'Abnormal - discuss at review' : 'Normal - no action');
+          const report = record.report(day, monitoring.test.test, [monitoring.test.result(monitoring.value(random))]);
           problem.related.push(`DiagnosticReport/${report.id}`);
         },
       });
@@ -320,8 +321,8 @@ export function planGeneratedRecord(context: RecordContext): GeneratedItem[] {
   }
   for (const condition of LONG_TERM_CONDITIONS) {
     const child = problemsByName.get(condition.name);
-    const parent = condition.complicationOf ? problemsByName.get(condition.complicationOf) : undefined;
-    if (child && parent) {
+    for (const parent of (condition.complicationOf ?? []).map((name) => problemsByName.get(name))) {
+      if (!child || !parent) continue;
       child.relatedProblems.push({ type: 'parent', target: `Condition/${parent.id}` });
       parent.relatedProblems.push({ type: 'child', target: `Condition/${child.id}` });
     }
@@ -331,7 +332,7 @@ export function planGeneratedRecord(context: RecordContext): GeneratedItem[] {
   const events = [
     ...LONG_TERM_CONDITIONS.flatMap((c) => (problemsByName.has(c.name) ? followUps(record, c, problemsByName.get(c.name)!) : [])),
     ...(span ? Array.from({ length: random.int(1, 8) }, () => acuteIllness(record, record.dateBetween(span.from, span.to))) : []),
-    ...(span && context.ageBand !== 'child' ? [{ date: record.dateBetween(span.from, span.to), cost: 9, add: () => void record.report(record.dateBetween(span.from, span.to), FULL_BLOOD_COUNT_TEST, FBC_RESULTS(random.int(112, 165)), 'Normal - no action') }] : []),
+    ...(span && context.ageBand !== 'child' ? [{ date: record.dateBetween(span.from, span.to), cost: 8, add: () => void record.report(record.dateBetween(span.from, span.to), FULL_BLOOD_COUNT_TEST, FBC_RESULTS(random.int(112, 165))) }] : []),
   ].sort((a, b) => (a.date < b.date ? 1 : -1));
   for (const event of events) if (record.fits(event.cost)) event.add();
   fill(record);
