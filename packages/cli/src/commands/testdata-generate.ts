@@ -1,7 +1,7 @@
 import { generateRecords, type GenerateRecordsSummary } from '@gpconnect/testdata';
 import type { Settings } from '../settings.ts';
 import { withStore } from '../store-access.ts';
-import { utcDay } from '../roster.ts';
+import { seedIfEmpty, utcDay } from '../roster.ts';
 
 export interface GenerateOptions {
   practice?: string | undefined;
@@ -21,9 +21,14 @@ export function progressLine(done: number, total: number, elapsedMs: number): st
   return `[${'#'.repeat(filled)}${'.'.repeat(BAR_WIDTH - filled)}] ${done}/${total} patients  ${rate} patients/s`;
 }
 
-/** Replaces the practice's generated records with a new seeded generation, reporting progress as batches commit. */
+/**
+ * Replaces the practice's generated records with a new seeded generation, reporting progress as
+ * batches commit. Into the roster's practice by default, seeding the roster first on an empty store
+ * (the patients need its practice, practitioners and branch surgeries).
+ */
 export function generate(settings: Settings, options: GenerateOptions, now: Date = new Date()): Promise<GenerateRecordsSummary & { elapsedMs: number }> {
   return withStore(settings, async (store) => {
+    if (options.practice === undefined) await seedIfEmpty(store.db, now);
     const started = performance.now();
     const summary = await generateRecords(store.db, {
       practiceOds: options.practice,
