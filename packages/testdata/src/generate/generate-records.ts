@@ -1,13 +1,15 @@
 import { recordFixtureLoad, type Database, type Kysely } from '@gpconnect/store';
 import { parseIsoDate } from '../dates.ts';
 import { NATIONAL_ROSTER } from '../roster.ts';
-import { GENERATED_FIXTURE, planGeneratedPatient, type GenerationTarget } from './plan-generated-patient.ts';
+import { GENERATED_FIXTURE, planGeneratedPatient, type GeneratedPatient, type GenerationTarget } from './plan-generated-patient.ts';
 import { testRangeNhsNumbers } from './test-range-nhs-numbers.ts';
 
 export const MIN_ITEMS = 10;
 export const MAX_ITEMS = 3_000;
 /** Clinical item rows per INSERT: 12 columns each, well inside PostgreSQL's 65,535 bind parameters. */
 const ITEM_CHUNK = 1_000;
+/** Batches written at once, each on its own connection. */
+const WRITERS = 2;
 
 export interface GenerateRecordsOptions {
   /** Practice to register the patients at; the roster's practice by default. It must exist, with its practitioners. */
@@ -48,6 +50,32 @@ async function readTarget(db: Kysely<Database>, practiceOds: string): Promise<Ge
   return { practiceOds, organisationId: practice.organisation_id, practitionerIds, locationIds: await ids('location') };
 }
 
+/** One batch in one transaction: its patients, their record items (multi-row INSERTs) and their PDS records. */
+async function writeBatch(db: Kysely<Database>, batch: readonly GeneratedPatient[]): Promise<number> {
+  return db.transaction().execute(async (trx) => {
+    await trx.insertInto('patient').values(batch.map((b) => b.patient)).execute();
+    const items = batch.flatMap((b) => b.clinicalItems);
+    for (let i = 0; i < items.length; i += ITEM_CHUNK) await trx.insertInto('clinical_item').values(items.slice(i, i + ITEM_CHUNK)).execute();
+    await trx
+      .insertInto('pds_person')
+      .values(
+        batch.map(({ pdsPerson: p }) => ({
+          nhs_number: p.nhsNumber,
+          demographics: JSON.stringify(p.demographics),
+          gp_ods: p.gpOds,
+          sensitive: p.sensitive,
+          deceased_at: p.deceasedAt,
+          superseded_by: p.supersededBy,
+          invalidated: p.invalidated,
+          version: 1,
+          fixture: GENERATED_FIXTURE,
+        })),
+      )
+      .execute();
+    return items.length;
+  });
+}
+
 /** Removes the generated patients (their records go with them), their PDS records and the load record at the practice. */
 async function removeGeneration(db: Kysely<Database>, practiceOds: string): Promise<number> {
   return db.transaction().execute(async (trx) => {
@@ -78,7 +106,7 @@ async function takenNumbers(db: Kysely<Database>): Promise<Set<string>> {
  * `gpconnect testdata generate`: replaces the practice's generated records (fixture
  * `generated-records`) with `patients` new ones of `items` record items each, and their PDS records.
  * The same seed, practice directory, date and store give byte-identical rows. Written in batches, one
- * transaction per batch with multi-row INSERTs; the removal of the previous generation is its own
+ * transaction per batch with multi-row INSERTs, two batches at a time; the removal of the previous generation is its own
  * transaction, so an interrupted run leaves a partial generation that the next run replaces.
  */
 export async function generateRecords(db: Kysely<Database>, options: GenerateRecordsOptions): Promise<GenerateRecordsSummary> {
@@ -90,32 +118,33 @@ export async function generateRecords(db: Kysely<Database>, options: GenerateRec
   const batchSize = options.batchSize ?? 50;
   const planOptions = { target, seed: options.seed, items: options.items, today: options.today, now: options.now };
   let clinicalItems = 0;
-  for (let first = 0; first < options.patients; first += batchSize) {
-    const batch = numbers.slice(first, first + batchSize).map((nhsNumber, k) => planGeneratedPatient(planOptions, first + k + 1, nhsNumber));
-    await db.transaction().execute(async (trx) => {
-      await trx.insertInto('patient').values(batch.map((b) => b.patient)).execute();
-      const items = batch.flatMap((b) => b.clinicalItems);
-      for (let i = 0; i < items.length; i += ITEM_CHUNK) await trx.insertInto('clinical_item').values(items.slice(i, i + ITEM_CHUNK)).execute();
-      await trx
-        .insertInto('pds_person')
-        .values(
-          batch.map(({ pdsPerson: p }) => ({
-            nhs_number: p.nhsNumber,
-            demographics: JSON.stringify(p.demographics),
-            gp_ods: p.gpOds,
-            sensitive: p.sensitive,
-            deceased_at: p.deceasedAt,
-            superseded_by: p.supersededBy,
-            invalidated: p.invalidated,
-            version: 1,
-            fixture: GENERATED_FIXTURE,
-          })),
-        )
-        .execute();
-      clinicalItems += items.length;
-    });
-    options.onProgress?.(Math.min(first + batchSize, options.patients), options.patients);
+  let patientsDone = 0;
+  // Planning is CPU in this process, writing is work in the database: the next batch is planned while
+  // earlier ones are written, on up to WRITERS connections at once.
+  const writing = new Set<Promise<void>>();
+  try {
+    for (let first = 0; first < options.patients; first += batchSize) {
+      const batch: GeneratedPatient[] = [];
+      for (const [k, nhsNumber] of numbers.slice(first, first + batchSize).entries()) {
+        batch.push(planGeneratedPatient(planOptions, first + k + 1, nhsNumber));
+        // Let the writes in flight send their next statement.
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      while (writing.size >= WRITERS) await Promise.race(writing);
+      const write: Promise<void> = writeBatch(db, batch).then((items) => {
+        writing.delete(write);
+        clinicalItems += items;
+        patientsDone += batch.length;
+        options.onProgress?.(patientsDone, options.patients);
+      });
+      writing.add(write);
+      // A failed write is reported by the next wait on the writes in flight, not as an unhandled rejection.
+      write.catch(() => undefined);
+    }
+  } finally {
+    await Promise.allSettled(writing);
   }
+  await Promise.all(writing);
   await recordFixtureLoad(db, practiceOds, GENERATED_FIXTURE, options.today, options.now);
   return { practiceOds, patients: options.patients, clinicalItems, replacedPatients };
 }
