@@ -1,4 +1,4 @@
-import { addDays, parseIsoDate } from '../dates.ts';
+import { addDays, formatIsoDate, parseIsoDate } from '../dates.ts';
 import { AMOXICILLIN as AMOXICILLIN_ALLERGY, ASPIRIN as ASPIRIN_ALLERGY, ITCHY_RASH, PEANUT, renderAllergy, type Substance } from '../plan-allergies.ts';
 import { renderImmunisation } from '../plan-immunisations.ts';
 import { FBC_RESULTS, FULL_BLOOD_COUNT_TEST, renderReport, type ReportRecord } from '../plan-investigations.ts';
@@ -56,8 +56,8 @@ interface CourseDraft {
   base: string;
   course: MedicationCourse;
   confidential: boolean;
-  /** Every date an issue could have been made, from the authorisation on; the first is always issued. */
-  possibleIssues: string[];
+  /** How many issues the course could have had, one per supply period from the authorisation on; the first is always made. */
+  possibleIssues: number;
 }
 
 /** Fields of a consultation the record supplies; the rest follow from the context. */
@@ -116,8 +116,8 @@ class RecordDraft {
   /** A course of a medicine (statement, plan, Medication, the first issue), 4 items; more issues may be added later. */
   course(course: Omit<MedicationCourse, 'issued'>, confidential = false): CourseDraft {
     const last = course.stopped?.on ?? course.end ?? this.context.today;
-    const possibleIssues: string[] = [];
-    for (let day = course.start; day <= last && day <= this.context.today; day = addDays(day, course.supplyDays)) possibleIssues.push(day);
+    const until = last < this.context.today ? last : this.context.today;
+    const possibleIssues = Math.floor(daysBetween(course.start, until) / course.supplyDays) + 1;
     const draft = { base: this.nextId('med'), course: { ...course, issued: [course.start] }, confidential, possibleIssues };
     this.courses.push(draft);
     this.reserve(4);
@@ -293,10 +293,12 @@ function allergiesAndImmunisations(record: RecordDraft): void {
 /** Room left after everything else: more repeat issues (latest first), then routine measurements. */
 function fill(record: RecordDraft): void {
   const random = record.context.random;
-  const candidates = record.courses.flatMap((c) => c.possibleIssues.slice(1).map((date) => ({ course: c, date }))).sort((a, b) => (a.date < b.date ? 1 : -1));
-  for (const { course, date } of candidates) {
-    if (!record.fits(1)) return;
-    course.course = { ...course.course, issued: [...course.course.issued, date] };
+  // Latest first across every course; dates are worked out only for the issues that fit.
+  const candidates = record.courses
+    .flatMap((c) => Array.from({ length: c.possibleIssues - 1 }, (_, k) => ({ course: c, day: parseIsoDate(c.course.start) + (k + 1) * c.course.supplyDays * DAY_MS })))
+    .sort((a, b) => b.day - a.day);
+  for (const { course, day } of candidates.slice(0, Math.max(0, record.room))) {
+    course.course = { ...course.course, issued: [...course.course.issued, formatIsoDate(day)] };
     record.reserve(1);
   }
   const span = lifeSpan(record.context, 0, 30)!;
