@@ -1,6 +1,7 @@
 /**
  * @gpconnect/testdata: the national test roster as a named fixture set (`national-roster`) that
- * loads into any practice and resets to its exact starting state.
+ * loads into any practice and resets to its exact starting state, and the seeded synthetic record
+ * generator (fixture set `generated-records`).
  */
 export { NATIONAL_ROSTER, NATIONAL_ROSTER_FILE } from './roster.ts';
 export type {

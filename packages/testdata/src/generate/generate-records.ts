@@ -1,4 +1,4 @@
-import { recordFixtureLoad, type Database, type Kysely } from '@gpconnect/store';
+import { pdsPersonRow, recordFixtureLoad, type Database, type Kysely } from '@gpconnect/store';
 import { parseIsoDate } from '../dates.ts';
 import { NATIONAL_ROSTER } from '../roster.ts';
 import { GENERATED_FIXTURE, planGeneratedPatient, type GeneratedPatient, type GenerationTarget } from './plan-generated-patient.ts';
@@ -56,22 +56,7 @@ async function writeBatch(db: Kysely<Database>, batch: readonly GeneratedPatient
     await trx.insertInto('patient').values(batch.map((b) => b.patient)).execute();
     const items = batch.flatMap((b) => b.clinicalItems);
     for (let i = 0; i < items.length; i += ITEM_CHUNK) await trx.insertInto('clinical_item').values(items.slice(i, i + ITEM_CHUNK)).execute();
-    await trx
-      .insertInto('pds_person')
-      .values(
-        batch.map(({ pdsPerson: p }) => ({
-          nhs_number: p.nhsNumber,
-          demographics: JSON.stringify(p.demographics),
-          gp_ods: p.gpOds,
-          sensitive: p.sensitive,
-          deceased_at: p.deceasedAt,
-          superseded_by: p.supersededBy,
-          invalidated: p.invalidated,
-          version: 1,
-          fixture: GENERATED_FIXTURE,
-        })),
-      )
-      .execute();
+    await trx.insertInto('pds_person').values(batch.map((b) => pdsPersonRow(b.pdsPerson, GENERATED_FIXTURE))).execute();
     return items.length;
   });
 }
