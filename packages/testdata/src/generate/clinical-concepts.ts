@@ -1,4 +1,4 @@
-import { AMITRIPTYLINE, ASPIRIN, METFORMIN, PREDNISOLONE, SALBUTAMOL, type Product } from '../plan-medications.ts';
+import { AMITRIPTYLINE, ASPIRIN, METFORMIN, SALBUTAMOL, type Product } from '../plan-medications.ts';
 import type { Result } from '../plan-investigations.ts';
 
 /**
@@ -38,7 +38,7 @@ export const MEDICATION_REVIEW_DONE: Concept = { code: '314530002', display: 'Me
 // dm+d virtual medicinal products (the roster's, plus these from the COPD medicines list).
 export const BECLOMETASONE: Product = { code: '42292311000001106', display: 'Beclometasone 100micrograms/dose inhaler', unit: 'inhaler' }; // opensafely-copd-medications-new-dmd.csv
 export const TIOTROPIUM: Product = { code: '9479011000001103', display: 'Tiotropium bromide 18microgram inhalation powder capsules with device', unit: 'capsule' }; // same list
-export { AMITRIPTYLINE, ASPIRIN, METFORMIN, PREDNISOLONE, SALBUTAMOL };
+export { AMITRIPTYLINE, ASPIRIN, METFORMIN, SALBUTAMOL };
 
 // Laboratory tests: what is requested (and names the test group) and the result's code, with UCUM units.
 export interface LaboratoryTest {
@@ -55,6 +55,6 @@ export const EGFR: LaboratoryTest = {
   result: result({ code: '857971000000104', display: 'Estimated glomerular filtration rate using Chronic Kidney Disease Epidemiology Collaboration formula' }, 'mL/min/{1.73_m2}', 90, 120), // pincer-egfr.csv
 };
 export const CHOLESTEROL: LaboratoryTest = {
-  test: { code: '850981000000101', display: 'Cholesterol level' }, // opensafely-cholesterol-tests.csv
-  result: result({ code: '1005671000000105', display: 'Serum cholesterol level' }, 'mmol/L', 0, 5), // opensafely-cholesterol-tests-numerical-value.csv
+  test: { code: '850981000000101', display: 'Cholesterol level' }, // opensafely-cholesterol-tests-numerical-value.csv
+  result: result({ code: '1005671000000105', display: 'Serum cholesterol level' }, 'mmol/L', 0, 5), // same list
 };

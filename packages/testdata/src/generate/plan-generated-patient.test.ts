@@ -27,7 +27,7 @@ const resources = (patient: GeneratedPatient) => patient.clinicalItems.map((row)
 function allowedCodes(): Set<string> {
   const codes = new Set<string>();
   const lists = new URL('../../fixtures/codelists/', import.meta.url);
-  for (const file of readdirSync(lists)) {
+  for (const file of readdirSync(lists).filter((name) => name.endsWith('.csv'))) {
     for (const line of readFileSync(new URL(file, lists), 'utf8').split('\n').slice(1)) for (const cell of line.split(',')) codes.add(cell.trim());
   }
   const examples = new URL('../../../fhir/src/__fixtures__/spec-examples/', import.meta.url);
