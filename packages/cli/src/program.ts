@@ -7,6 +7,7 @@ import { audit, formatAuditTable } from './commands/audit.ts';
 import { changeCapabilities, changeStructuredAreas, practices } from './commands/practice.ts';
 import { formatValidation, validateFiles } from './commands/validate.ts';
 import { generate } from './commands/testdata-generate.ts';
+import { MAX_ITEMS, MIN_ITEMS } from '@gpconnect/testdata';
 import { appointments, book, cancel, record, RECORD_SECTIONS, slots, trace, type RecordSection } from './consumer/consumer-commands.ts';
 import { readConsumerSettings } from './consumer/consumer-settings.ts';
 
@@ -31,7 +32,7 @@ function wholeNumber(value: string): number {
 
 function itemsPerRecord(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 10 || n > 3000) throw new InvalidArgumentError('must be a whole number from 10 to 3000');
+  if (!Number.isInteger(n) || n < MIN_ITEMS || n > MAX_ITEMS) throw new InvalidArgumentError(`must be a whole number from ${MIN_ITEMS} to ${MAX_ITEMS}`);
   return n;
 }
 

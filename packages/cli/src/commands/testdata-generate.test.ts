@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore } from '@gpconnect/store';
-import { generateRecords } from '@gpconnect/testdata';
+import { GENERATED_FIXTURE, generateRecords } from '@gpconnect/testdata';
 import { testStoreBackends } from '../../../store/src/testing.ts';
 import { bundleEntries, expectResource, startProvider, TODAY, NOW, type ProviderUnderTest } from '../../../provider/src/test-support.ts';
 import { runCli } from '../test-support.ts';
@@ -42,7 +42,7 @@ for (const backend of testStoreBackends()) {
     after(async () => provider.close());
 
     test('every served area lists exactly the patient\'s items that are not confidential, and every response conforms', async () => {
-      const patients = await provider.store.db.selectFrom('patient').select(['id', 'nhs_number']).where('fixture', '=', 'generated-records').orderBy('id').execute();
+      const patients = await provider.store.db.selectFrom('patient').select(['id', 'nhs_number']).where('fixture', '=', GENERATED_FIXTURE).orderBy('id').execute();
       assert.equal(patients.length, 4);
       for (const patient of patients) {
         const body = { resourceType: 'Parameters', parameter: [{ name: 'patientNHSNumber', valueIdentifier: { system: 'https://fhir.nhs.uk/Id/nhs-number', value: patient.nhs_number } }, ...EVERY_AREA] };
@@ -79,7 +79,7 @@ describe('gpconnect testdata generate (the command, on the embedded store)', () 
     assert.match(refused.stderr, /must be a whole number from 10 to 3000/);
     const store = await openStore({ dataDir: join(dataDir, 'pglite') });
     try {
-      const rows = await store.db.selectFrom('clinical_item').select('id').where('fixture', '=', 'generated-records').execute();
+      const rows = await store.db.selectFrom('clinical_item').select('id').where('fixture', '=', GENERATED_FIXTURE).execute();
       assert.equal(rows.length, 20);
     } finally {
       await store.close();

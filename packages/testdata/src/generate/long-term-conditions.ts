@@ -129,6 +129,6 @@ export const LONG_TERM_CONDITIONS: readonly LongTermCondition[] = [
     medicines: [{ product: AMITRIPTYLINE, dosage: 'One tablet at night', quantity: 28, supplyDays: 28 }],
     bloodPressures: false,
     review: MEDICATION_REVIEW_DONE,
-    prevalence: { child: 0, adult: 0.1, older: 0.07 },
+    prevalence: { child: 0, adult: 0.15, older: 0.1 },
   },
 ];

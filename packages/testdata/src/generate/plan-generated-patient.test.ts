@@ -164,6 +164,25 @@ describe('generated records (testdata generate)', () => {
     assert.ok(checked > 10, `${checked} long-term problems checked`);
   });
 
+  test('a confidential problem keeps its diagnosis, consultations, reviews, tests and medicines confidential', () => {
+    let checked = 0;
+    // Confidential problems are rare: look further than the shared sample.
+    for (const patient of plan(400, { items: 60 })) {
+      const rowOf = new Map(patient.clinicalItems.map((row) => [`${row.resource_type}/${row.id}`, row]));
+      for (const row of patient.clinicalItems.filter((r) => r.resource_type === 'Condition' && r.confidential)) {
+        const related = (JSON.parse(row.resource).extension as { url: string; valueReference?: { reference: string } }[]).filter((e) => e.url.endsWith('RelatedClinicalContent-1') || e.url.endsWith('ActualProblem-1'));
+        for (const link of related) {
+          const reference = link.valueReference!.reference;
+          if (reference.startsWith('ProcedureRequest/')) continue; // the recall says only "medication review due"
+          const target = reference.startsWith('MedicationRequest/') ? rowOf.get(reference.replace(/-plan$/, '-statement').replace('MedicationRequest/', 'MedicationStatement/')) : rowOf.get(reference);
+          assert.equal(target?.confidential, true, `${row.id} -> ${reference}`);
+        }
+        checked += 1;
+      }
+    }
+    assert.ok(checked > 0, 'some problem is confidential');
+  });
+
   test('dates make sense: within the patient\'s life, issues on or after their authorisation, recalls due ahead', () => {
     for (const patient of patients) {
       const birth = JSON.parse(patient.patient.resource)['birthDate'] as string;

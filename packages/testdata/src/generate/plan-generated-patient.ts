@@ -35,9 +35,6 @@ export interface GeneratedPatient {
   clinicalItems: PlannedClinicalItemRow[];
 }
 
-/** Logical id of the `number`th generated patient (from 1): apart from the roster's numeric and html- ids. */
-export const generatedPatientId = (number: number) => `gen-${number}`;
-
 /**
  * The `number`th generated patient (from 1) with NHS number `nhsNumber`: registered (regular, active)
  * at the target practice, the same person on PDS, and a clinical record of exactly `items` items.
@@ -47,7 +44,8 @@ export function planGeneratedPatient(options: GeneratedPatientOptions, number: n
   const { target, today, now } = options;
   const random = seededRandom(options.seed, number);
   const person = syntheticPerson(random, today);
-  const id = generatedPatientId(number);
+  // Apart from the roster's numeric and html- ids; record items' ids start with it.
+  const id = `gen-${number}`;
   const usualGpId = random.pick(target.practitionerIds);
   const preferredBranchId = target.locationIds.length ? random.pick(target.locationIds) : null;
   const registrationStart = [person.demographics.birthDate, addDays(today, -random.int(30, 365 * 30))].sort()[1]!;

@@ -48,6 +48,8 @@ const daysBetween = (from: string, to: string) => Math.round((parseIsoDate(to) -
 const at = (date: string, time: string) => `${date}T${time}:00+00:00`;
 
 interface ProblemDraft extends Omit<ProblemHeader, 'related' | 'relatedProblems'> {
+  /** A confidential problem keeps everything recorded about it confidential: its code would tell. */
+  confidential: boolean;
   related: string[];
   relatedProblems: ProblemHeader['relatedProblems'][number][];
 }
@@ -128,10 +130,10 @@ class RecordDraft {
    * A laboratory report with its request, specimen, test group and results: 4 + results items. No
    * filing comment: its comment-note code is in none of the allowed sources.
    */
-  report(issuedOn: string, test: ReportRecord['test'], results: ReportRecord['results']): GeneratedItem {
+  report(issuedOn: string, test: ReportRecord['test'], results: ReportRecord['results'], confidential = false): GeneratedItem {
     const parts = renderReport(this.nextId('investigation'), this.context.patientId, this.clinician(), { test, results, issuedOn });
     const issued = parts[0]!.resource['issued'] as string;
-    const added = parts.map(({ id, resource }) => this.add({ id, area: 'investigations', resourceType: resource['resourceType'] as string, resource, effective: issued, status: (resource['status'] as string | undefined) ?? null }));
+    const added = parts.map(({ id, resource }) => this.add({ id, area: 'investigations', resourceType: resource['resourceType'] as string, resource, effective: issued, status: (resource['status'] as string | undefined) ?? null, confidential }));
     return added[0]!;
   }
 
@@ -143,7 +145,7 @@ class RecordDraft {
     const headings = draft.headings.map((h) => ({ title: h.title, items: h.items.map(referenceOf) }));
     const resources = renderConsultation({ id, patientId: this.context.patientId, clinicianId: this.gp, type: draft.type, start, end, topic: { title: draft.topic, problemId: draft.problem?.id, headings } });
     for (const resource of resources) {
-      this.add({ id: resource['id'] as string, area: 'consultations', resourceType: resource['resourceType'] as string, resource, effective: start, status: resource['resourceType'] === 'Encounter' ? 'finished' : null });
+      this.add({ id: resource['id'] as string, area: 'consultations', resourceType: resource['resourceType'] as string, resource, effective: start, status: resource['resourceType'] === 'Encounter' ? 'finished' : null, confidential: draft.problem?.confidential });
     }
     if (draft.problem) draft.problem.related.push(`Encounter/${id}`, ...headings.flatMap((h) => h.items));
     return id;
@@ -167,7 +169,7 @@ function diagnose(record: RecordDraft, condition: LongTermCondition, problemsByN
   if (!span || !record.fits(cost)) return;
   const date = record.dateBetween(span.from, addDays(span.to, -30) < span.from ? span.from : addDays(span.to, -30));
   const random = record.context.random;
-  const confidential = condition.name === 'Depression' && random.chance(0.3);
+  const confidential = condition.name === 'Depression' && random.chance(0.5);
   const diagnosis = record.observation(date, { concept: condition.diagnosis }, confidential);
   const problem: ProblemDraft = {
     id: record.nextId('problem'),
@@ -177,6 +179,7 @@ function diagnose(record: RecordDraft, condition: LongTermCondition, problemsByN
     actualProblem: `Observation/${diagnosis.id}`,
     significance: 'major',
     clinicalStatus: 'active',
+    confidential,
     onset: date,
     related: [`Observation/${diagnosis.id}`],
     relatedProblems: [],
@@ -209,8 +212,8 @@ function followUps(record: RecordDraft, condition: LongTermCondition, problem: P
       date: day,
       cost: consultationCost(withBloodPressure ? 2 : 1, withBloodPressure ? 2 : 1),
       add: () => {
-        const review = record.observation(day, { concept: condition.review });
-        const bp = withBloodPressure ? [record.observation(day, { bloodPressure: [random.int(118, 162), random.int(70, 98)] })] : [];
+        const review = record.observation(day, { concept: condition.review }, problem.confidential);
+        const bp = withBloodPressure ? [record.observation(day, { bloodPressure: [random.int(118, 162), random.int(70, 98)] }, problem.confidential)] : [];
         record.consultation({ date: day, type: 'Surgery consultation', topic: `${condition.name} review`, problem, headings: [...(bp.length ? [{ title: 'Examination' as const, items: bp }] : []), { title: 'Plan', items: [review] }] });
       },
     });
@@ -223,7 +226,7 @@ function followUps(record: RecordDraft, condition: LongTermCondition, problem: P
         date: day,
         cost: 5,
         add: () => {
-          const report = record.report(day, monitoring.test.test, [monitoring.test.result(monitoring.value(random))]);
+          const report = record.report(day, monitoring.test.test, [monitoring.test.result(monitoring.value(random))], problem.confidential);
           problem.related.push(`DiagnosticReport/${report.id}`);
         },
       });
@@ -251,7 +254,7 @@ function acuteIllness(record: RecordDraft, date: string): { date: string; add: (
       const temperature = record.observation(date, { measure: TEMPERATURE, value: random.int(370, 392) / 10 });
       const diagnosis = record.observation(date, { concept: illness.diagnosis });
       const course = illness.treatment ? [record.course({ ...illness.treatment, start: date })] : [];
-      const problem: ProblemDraft = { id: record.nextId('problem'), patientId: record.context.patientId, asserterId: record.gp, code: illness.diagnosis, actualProblem: `Observation/${diagnosis.id}`, significance: 'minor', clinicalStatus: 'inactive', onset: date, abated: addDays(date, 14) < record.context.today ? addDays(date, 14) : undefined, related: [`Observation/${diagnosis.id}`, ...course.map((c) => `MedicationRequest/${c.base}-plan`)], relatedProblems: [] };
+      const problem: ProblemDraft = { id: record.nextId('problem'), patientId: record.context.patientId, asserterId: record.gp, code: illness.diagnosis, actualProblem: `Observation/${diagnosis.id}`, significance: 'minor', clinicalStatus: 'inactive', confidential: false, onset: date, abated: addDays(date, 14) < record.context.today ? addDays(date, 14) : undefined, related: [`Observation/${diagnosis.id}`, ...course.map((c) => `MedicationRequest/${c.base}-plan`)], relatedProblems: [] };
       record.reserve(1);
       record.problems.push(problem);
       problem.context = `Encounter/${record.consultation({ date, type: 'Surgery consultation', topic: illness.diagnosis.display, problem, headings: [{ title: 'History', items: [symptom] }, { title: 'Examination', items: [temperature, diagnosis] }, ...(course.length ? [{ title: 'Plan' as const, items: course }] : [])] })}`;
@@ -345,7 +348,7 @@ export function planGeneratedRecord(context: RecordContext): GeneratedItem[] {
   );
   const problemItems = record.problems.map((problem) => {
     const resource = renderProblemHeader({ ...problem, related: [...new Set(problem.related)] });
-    return { id: problem.id, area: 'problems', resourceType: 'Condition', resource, effective: problem.onset, status: problem.clinicalStatus, confidential: false };
+    return { id: problem.id, area: 'problems', resourceType: 'Condition', resource, effective: problem.onset, status: problem.clinicalStatus, confidential: problem.confidential };
   });
   return [...record.items, ...medicationItems, ...problemItems];
 }
