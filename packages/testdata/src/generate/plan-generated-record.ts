@@ -181,7 +181,8 @@ function diagnose(record: RecordDraft, condition: LongTermCondition, problemsByN
     clinicalStatus: 'active',
     confidential,
     onset: date,
-    related: [`Observation/${diagnosis.id}`],
+    // The escalated item is the actual problem, not also related content (as the roster's problems).
+    related: [],
     relatedProblems: [],
   };
   record.reserve(1);
@@ -254,7 +255,7 @@ function acuteIllness(record: RecordDraft, date: string): { date: string; add: (
       const temperature = record.observation(date, { measure: TEMPERATURE, value: random.int(370, 392) / 10 });
       const diagnosis = record.observation(date, { concept: illness.diagnosis });
       const course = illness.treatment ? [record.course({ ...illness.treatment, start: date })] : [];
-      const problem: ProblemDraft = { id: record.nextId('problem'), patientId: record.context.patientId, asserterId: record.gp, code: illness.diagnosis, actualProblem: `Observation/${diagnosis.id}`, significance: 'minor', clinicalStatus: 'inactive', confidential: false, onset: date, abated: addDays(date, 14) < record.context.today ? addDays(date, 14) : undefined, related: [`Observation/${diagnosis.id}`, ...course.map((c) => `MedicationRequest/${c.base}-plan`)], relatedProblems: [] };
+      const problem: ProblemDraft = { id: record.nextId('problem'), patientId: record.context.patientId, asserterId: record.gp, code: illness.diagnosis, actualProblem: `Observation/${diagnosis.id}`, significance: 'minor', clinicalStatus: 'inactive', confidential: false, onset: date, abated: addDays(date, 14) < record.context.today ? addDays(date, 14) : undefined, related: course.map((c) => `MedicationRequest/${c.base}-plan`), relatedProblems: [] };
       record.reserve(1);
       record.problems.push(problem);
       problem.context = `Encounter/${record.consultation({ date, type: 'Surgery consultation', topic: illness.diagnosis.display, problem, headings: [{ title: 'History', items: [symptom] }, { title: 'Examination', items: [temperature, diagnosis] }, ...(course.length ? [{ title: 'Plan' as const, items: course }] : [])] })}`;
