@@ -195,7 +195,8 @@ function diagnose(record: RecordDraft, condition: LongTermCondition, problemsByN
   if (record.fits(1)) {
     const id = record.nextId('diary');
     const due = addDays(record.context.today, random.int(14, 330));
-    const recorded = addDays(record.context.today, -random.int(0, 30)) < date ? date : addDays(record.context.today, -random.int(0, 30));
+    const lastSeen = addDays(record.context.today, -random.int(0, 30));
+    const recorded = lastSeen < date ? date : lastSeen;
     const resource = renderRecall(id, record.context.patientId, record.gp, { what: MEDICATION_REVIEW_DUE, due, recorded });
     record.add({ id, area: 'diaryEntries', resourceType: 'ProcedureRequest', resource, effective: due, status: 'active' });
     problem.related.push(`ProcedureRequest/${id}`);
