@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { buildPds, PDS_BASE_PATH } from '@gpconnect/spine';
 import { openStore } from '@gpconnect/store';
 import { GENERATED_FIXTURE, generateRecords } from '@gpconnect/testdata';
 import { testStoreBackends } from '../../../store/src/testing.ts';
@@ -54,6 +56,22 @@ for (const backend of testStoreBackends()) {
         const expected = items.filter((i) => LISTED[i.area] === i.resource_type && !i.confidential && !(i.area === 'investigations' && i.resource_type !== 'DiagnosticReport')).map((i) => `${i.resource_type}/${i.id}`);
         const listedItems = [...listed].filter((reference) => !reference.startsWith('List/'));
         assert.deepEqual(listedItems.sort(), expected.sort(), `${patient.id}'s Lists`);
+      }
+    });
+
+    test('PDS traces each generated patient, by NHS number and by demographics, to the practice', async () => {
+      const pds = await buildPds({ db: provider.store.db });
+      try {
+        const get = (path: string) => pds.inject({ method: 'GET', url: `${PDS_BASE_PATH}/${path}`, headers: { 'x-request-id': randomUUID() } });
+        for (const row of await provider.store.db.selectFrom('patient').select(['nhs_number', 'resource']).where('fixture', '=', GENERATED_FIXTURE).execute()) {
+          const patient = JSON.parse(row.resource) as { name: { family: string; given: string[] }[]; birthDate: string; gender: string };
+          const read = (await get(`Patient/${row.nhs_number}`)).json() as { name: { family: string }[]; birthDate: string; generalPractitioner: { identifier: { value: string } }[] };
+          assert.deepEqual([read.name[0]!.family, read.birthDate, read.generalPractitioner[0]!.identifier.value], [patient.name[0]!.family, patient.birthDate, 'B82617']);
+          const found = (await get(`Patient?family=${patient.name[0]!.family}&given=${patient.name[0]!.given[0]}&gender=${patient.gender}&birthdate=eq${patient.birthDate}`)).json() as { entry?: { resource: { id: string } }[] };
+          assert.ok(found.entry?.some((e) => e.resource.id === row.nhs_number), `found ${row.nhs_number} by demographics`);
+        }
+      } finally {
+        await pds.close();
       }
     });
   });
