@@ -10,7 +10,7 @@ import { PatientNotHeldError } from './consumer/consumer-commands.ts';
 const EXPLAINED = [SettingsError, StoreBusyError, UnknownCapabilityError, UnknownPracticeError, UnreadableFileError, GpConnectRequestError, PracticeNotFoundError, EndpointNotFoundError, PatientNotHeldError];
 
 try {
-  await buildProgram({ out: (text) => process.stdout.write(text), env: process.env }).parseAsync(process.argv);
+  await buildProgram({ out: (text) => process.stdout.write(text), err: (text) => process.stderr.write(text), env: process.env }).parseAsync(process.argv);
 } catch (error) {
   if (EXPLAINED.some((kind) => error instanceof kind)) {
     process.stderr.write(`gpconnect: ${(error as Error).message}\n`);

@@ -6,17 +6,33 @@ import { reset } from './commands/reset.ts';
 import { audit, formatAuditTable } from './commands/audit.ts';
 import { changeCapabilities, changeStructuredAreas, practices } from './commands/practice.ts';
 import { formatValidation, validateFiles } from './commands/validate.ts';
+import { generate } from './commands/testdata-generate.ts';
+import { MAX_ITEMS, MIN_ITEMS } from '@gpconnect/testdata';
 import { appointments, book, cancel, record, RECORD_SECTIONS, slots, trace, type RecordSection } from './consumer/consumer-commands.ts';
 import { readConsumerSettings } from './consumer/consumer-settings.ts';
 
 export interface CliIo {
   out(text: string): void;
+  /** Progress for a terminal (stderr); commands work without it. */
+  err?(text: string): void;
   env: NodeJS.ProcessEnv;
 }
 
 function positiveInteger(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a whole number of at least 1');
+  return n;
+}
+
+function wholeNumber(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n)) throw new InvalidArgumentError('must be a whole number');
+  return n;
+}
+
+function itemsPerRecord(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < MIN_ITEMS || n > MAX_ITEMS) throw new InvalidArgumentError(`must be a whole number from ${MIN_ITEMS} to ${MAX_ITEMS}`);
   return n;
 }
 
@@ -142,6 +158,25 @@ export function buildProgram(io: CliIo): Command {
       const results = await validateFiles(files);
       io.out(options.format === 'json' ? `${JSON.stringify(results.map((r) => ({ file: r.file, outcome: r.outcome })), null, 2)}\n` : formatValidation(results));
       if (results.some((r) => r.issues.some((i) => i.severity === 'error'))) process.exitCode = 1;
+    });
+
+  const testdata = program.command('testdata').description('synthetic test data');
+  testdata
+    .command('generate')
+    .description('replace a practice\'s generated patients with a seeded, repeatable generation: NHS numbers from the 999 test range, PDS records, clinical records of every area')
+    .option('--practice <ods>', 'ODS code of the practice to register them at (default: the roster\'s own, B82617)')
+    .option('--patients <n>', 'how many patients', positiveInteger, 100)
+    .option('--items <n>', 'record items per patient, 10 to 3000', itemsPerRecord, 300)
+    .option('--seed <s>', 'seed: the same seed on the same store and day gives the same rows', wholeNumber, 1)
+    .action(async (options: { practice?: string; patients: number; items: number; seed: number }) => {
+      const progress = io.err ? (line: string, done: boolean) => io.err!(`\r${line}${done ? '\n' : ''}`) : undefined;
+      const summary = await generate(settings(), { ...options, progress });
+      const seconds = summary.elapsedMs / 1000;
+      io.out(
+        `Generated ${summary.patients} patients with ${summary.clinicalItems} record items at ${summary.practiceOds}` +
+          `${summary.replacedPatients ? ` (replacing ${summary.replacedPatients})` : ''} in ${seconds.toFixed(1)} s: ` +
+          `${Math.round(summary.patients / seconds)} patients/s, ${Math.round(summary.clinicalItems / seconds)} items/s\n`,
+      );
     });
 
   // Consumer commands: the national path as a consumer sees it (PDS -> SDS -> SSP -> provider).

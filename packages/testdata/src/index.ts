@@ -1,6 +1,7 @@
 /**
  * @gpconnect/testdata: the national test roster as a named fixture set (`national-roster`) that
- * loads into any practice and resets to its exact starting state.
+ * loads into any practice and resets to its exact starting state, and the seeded synthetic record
+ * generator (fixture set `generated-records`).
  */
 export { NATIONAL_ROSTER, NATIONAL_ROSTER_FILE } from './roster.ts';
 export type {
@@ -38,3 +39,6 @@ export { patientLogicalId, htmlPatientLogicalId } from './logical-ids.ts';
 export { SDS_JOB_ROLE_NAME_SYSTEM } from './render-resources.ts';
 export { topUpAppointmentCapacity } from './top-up-appointment-capacity.ts';
 export type { TopUpSummary } from './top-up-appointment-capacity.ts';
+export { generateRecords, MIN_ITEMS, MAX_ITEMS } from './generate/generate-records.ts';
+export type { GenerateRecordsOptions, GenerateRecordsSummary } from './generate/generate-records.ts';
+export { GENERATED_FIXTURE } from './generate/plan-generated-patient.ts';

@@ -16,20 +16,20 @@ const SNOMED = 'http://snomed.info/sct';
 /** Identifiers of record items are scoped by this provider's own namespace (structured.md §3). */
 export const RECORD_ITEM_IDENTIFIER_SYSTEM = 'https://gpconnect.local/Id/record-item';
 
-interface Substance {
+export interface Substance {
   code: string;
   display: string;
   category: 'medication' | 'food';
 }
 
 /** Substances as the specification's allergy examples code them. */
-const AMOXICILLIN: Substance = { code: '323509004', display: 'Amoxicillin 250mg capsules', category: 'medication' };
-const PEANUT: Substance = { code: '256349002', display: 'Peanut - dietary', category: 'food' };
-const ASPIRIN: Substance = { code: '319773006', display: 'Aspirin 75mg dispersible tablet', category: 'medication' };
+export const AMOXICILLIN: Substance = { code: '323509004', display: 'Amoxicillin 250mg capsules', category: 'medication' };
+export const PEANUT: Substance = { code: '256349002', display: 'Peanut - dietary', category: 'food' };
+export const ASPIRIN: Substance = { code: '319773006', display: 'Aspirin 75mg dispersible tablet', category: 'medication' };
 /** "No known allergy" (testdata README: SNOMED 716186003). */
 const NO_KNOWN_ALLERGY = { code: '716186003', display: 'No known allergy' };
-const ITCHY_RASH = { code: '304386008', display: 'O/E - itchy rash' };
-const VOMITING = { code: '422400008', display: 'Vomiting' };
+export const ITCHY_RASH = { code: '304386008', display: 'O/E - itchy rash' };
+export const VOMITING = { code: '422400008', display: 'Vomiting' };
 
 interface AllergySpec {
   substance: Substance | typeof NO_KNOWN_ALLERGY;
@@ -81,39 +81,57 @@ const NO_REASON_RECORDED = 'No reason recorded';
 
 const yearsBefore = (today: string, years: number) => addDays(today, -Math.round(years * 365.25));
 
-function renderAllergy(id: string, patientId: string, recorderId: string, spec: AllergySpec, today: string): Record<string, unknown> {
-  const recorded = yearsBefore(today, spec.recordedYearsAgo);
-  const substance = 'category' in spec.substance ? spec.substance : undefined;
+/** An allergy with its dates resolved: what renderAllergy needs, whoever plans the record. */
+export interface AllergyRecord {
+  substance: { code: string; display: string; category?: 'medication' | 'food' };
+  /** ISO date it was recorded (also its onset). */
+  recorded: string;
+  reaction?: { manifestation: { code: string; display: string }; severity: 'mild' | 'moderate' | 'severe' } | undefined;
+  ended?: { on: string; reason?: string | undefined } | undefined;
+  note?: string | undefined;
+}
+
+/** CareConnect-GPC-AllergyIntolerance-1 as the allergies area serves it (structured.md §5.1). */
+export function renderAllergy(id: string, patientId: string, recorderId: string, allergy: AllergyRecord): Record<string, unknown> {
+  const substance = allergy.substance.category ? allergy.substance : undefined;
   return {
     resourceType: 'AllergyIntolerance',
     id,
     meta: { profile: [PROFILES.allergyIntolerance] },
-    ...(spec.ended
+    ...(allergy.ended
       ? {
           extension: [
             {
               url: EXTENSIONS.allergyIntoleranceEnd,
               // reasonEnded is 1..1: a legacy record with no reason says so.
-              extension: [{ url: 'endDate', valueDateTime: yearsBefore(today, spec.ended.yearsAgo) }, { url: 'reasonEnded', valueString: spec.ended.reason ?? NO_REASON_RECORDED }],
+              extension: [{ url: 'endDate', valueDateTime: allergy.ended.on }, { url: 'reasonEnded', valueString: allergy.ended.reason ?? NO_REASON_RECORDED }],
             },
           ],
         }
       : {}),
     identifier: [{ system: RECORD_ITEM_IDENTIFIER_SYSTEM, value: id }],
-    clinicalStatus: spec.ended ? 'resolved' : 'active',
+    clinicalStatus: allergy.ended ? 'resolved' : 'active',
     verificationStatus: 'unconfirmed',
     // category is 1..1; a coded "no known allergy" is filed with drug allergies, as GP systems record it.
     ...(substance ? { type: substance.category === 'food' ? 'allergy' : 'intolerance' } : {}),
     category: [substance?.category ?? 'medication'],
-    code: { coding: [{ system: SNOMED, code: spec.substance.code, display: spec.substance.display }] },
+    code: { coding: [{ system: SNOMED, code: allergy.substance.code, display: allergy.substance.display }] },
     patient: { reference: `Patient/${patientId}` },
-    onsetDateTime: recorded,
-    assertedDate: recorded,
+    onsetDateTime: allergy.recorded,
+    assertedDate: allergy.recorded,
     recorder: { reference: `Practitioner/${recorderId}` },
-    ...(spec.note ? { note: [{ text: spec.note }] } : {}),
-    ...(spec.reaction ? { reaction: [{ manifestation: [{ coding: [{ system: SNOMED, ...spec.reaction.manifestation }] }], severity: spec.reaction.severity }] } : {}),
+    ...(allergy.note ? { note: [{ text: allergy.note }] } : {}),
+    ...(allergy.reaction ? { reaction: [{ manifestation: [{ coding: [{ system: SNOMED, ...allergy.reaction.manifestation }] }], severity: allergy.reaction.severity }] } : {}),
   };
 }
+
+const resolveAllergy = (spec: AllergySpec, today: string): AllergyRecord => ({
+  substance: spec.substance,
+  recorded: yearsBefore(today, spec.recordedYearsAgo),
+  reaction: spec.reaction,
+  ended: spec.ended && { on: yearsBefore(today, spec.ended.yearsAgo), reason: spec.ended.reason },
+  note: spec.note,
+});
 
 /**
  * The allergy rows of the roster's patients: `patients` gives each held patient's logical id and
@@ -125,7 +143,7 @@ export function planAllergies(patients: readonly { id: string; usual_gp_id: stri
     const specs = ALLERGIES[patient.id] ?? [];
     specs.forEach((spec, index) => {
       const id = `${patient.id}-allergy-${index + 1}`;
-      const resource = renderAllergy(id, patient.id, patient.usual_gp_id ?? '1', spec, today);
+      const resource = renderAllergy(id, patient.id, patient.usual_gp_id ?? '1', resolveAllergy(spec, today));
       rows.push({
         ...row,
         id,

@@ -28,8 +28,9 @@ const IMMUNISATIONS: Record<string, Dose[]> = {
   '3': [{ daysAgo: 900 }, { daysAgo: 700, notGiven: true }],
 };
 
-function renderImmunisation(id: string, patientId: string, practitionerId: string, dose: Dose, today: string): Record<string, unknown> {
-  const date = addDays(today, -dose.daysAgo);
+/** A hepatitis A dose given (or declined) on `date` (ISO date), as the immunisations area serves it (structured.md §5.5). */
+export function renderImmunisation(id: string, patientId: string, practitionerId: string, dose: { date: string; notGiven?: boolean | undefined }): Record<string, unknown> {
+  const date = dose.date;
   const given = !dose.notGiven;
   return {
     resourceType: 'Immunization',
@@ -71,7 +72,7 @@ export function planImmunisations(patients: readonly { id: string; usual_gp_id: 
   return patients.flatMap((patient) =>
     (IMMUNISATIONS[patient.id] ?? []).map((dose, index) => {
       const id = `${patient.id}-immunisation-${index + 1}`;
-      const resource = renderImmunisation(id, patient.id, patient.usual_gp_id ?? '1', dose, today);
+      const resource = renderImmunisation(id, patient.id, patient.usual_gp_id ?? '1', { date: addDays(today, -dose.daysAgo), notGiven: dose.notGiven });
       return {
         ...row,
         id,

@@ -14,12 +14,13 @@ const SNOMED = 'http://snomed.info/sct';
 const UCUM = 'http://unitsofmeasure.org';
 const concept = (code: string, display: string) => ({ coding: [{ system: SNOMED, code, display }] });
 
-const FULL_BLOOD_COUNT = concept('26604007', 'FBC - Full blood count');
+/** The full blood count of the specification's example: the test requested and its test group. */
+export const FULL_BLOOD_COUNT_TEST = { code: '26604007', display: 'FBC - Full blood count' };
 const DIAGNOSTIC_STUDIES_REPORT = concept('721981007', 'Diagnostic studies report');
 const VENOUS_BLOOD = concept('122555007', 'Venous blood specimen');
 const COMMENT_NOTE = concept('37331000000100', 'Comment note');
 
-interface Result {
+export interface Result {
   code: string;
   display: string;
   value: number;
@@ -28,7 +29,7 @@ interface Result {
   high: number;
 }
 
-const FBC_RESULTS = (haemoglobin: number): Result[] => [
+export const FBC_RESULTS = (haemoglobin: number): Result[] => [
   { code: '1022541000000102', display: 'Total white cell count', value: 5.7, unit: '10*9/L', low: 3.5, high: 11 },
   { code: '1022451000000103', display: 'Red blood cell count', value: 4.57, unit: '10*12/L', low: 3.8, high: 5.8 },
   { code: '1022431000000105', display: 'Haemoglobin estimation', value: haemoglobin, unit: 'g/L', low: 115, high: 165 },
@@ -40,15 +41,30 @@ const REPORTS: Record<string, { daysAgo: number; haemoglobin: number; filingComm
   '3': [{ daysAgo: 600, haemoglobin: 109, filingComment: 'Low haemoglobin - repeat in 3 months' }],
 };
 
-/** One report and everything in it, each a record item of the investigations area. */
-function renderReport(base: string, patientId: string, gpId: string, report: (typeof REPORTS)[string][number], today: string): { id: string; resource: Record<string, unknown> }[] {
-  const day = addDays(today, -report.daysAgo);
+/** A laboratory report with its dates resolved: what renderReport needs, whoever plans the record. */
+export interface ReportRecord {
+  /** The test requested, which also names the test group. */
+  test: { code: string; display: string };
+  results: readonly Result[];
+  /** ISO date the report was issued; the specimen was taken two days before and received the day before. */
+  issuedOn: string;
+  /** The clinician's filing comment, when one was written (a comment note, SNOMED 37331000000100). */
+  filingComment?: string | undefined;
+}
+
+/**
+ * One report and everything in it, each a record item of the investigations area (structured.md
+ * §5.7), with ids `<base>-report`, `-request`, `-specimen`, `-group`... ; the report comes first.
+ */
+export function renderReport(base: string, patientId: string, gpId: string, report: ReportRecord): { id: string; resource: Record<string, unknown> }[] {
+  const day = report.issuedOn;
   const collected = `${addDays(day, -2)}T09:15:00+00:00`;
   const issued = `${day}T12:00:00+00:00`;
-  const ids = { report: `${base}-report`, request: `${base}-request`, specimen: `${base}-specimen`, group: `${base}-fbc`, comment: `${base}-filing-comment` };
+  const testGroup = concept(report.test.code, report.test.display);
+  const ids = { report: `${base}-report`, request: `${base}-request`, specimen: `${base}-specimen`, group: `${base}-test-group`, comment: `${base}-filing-comment` };
   const common = (id: string, profile: string) => ({ id, meta: { profile: [profile] }, identifier: [{ system: RECORD_ITEM_IDENTIFIER_SYSTEM, value: id }] });
   const subject = { reference: `Patient/${patientId}` };
-  const results = FBC_RESULTS(report.haemoglobin).map((result, k) => ({
+  const results = report.results.map((result, k) => ({
     resourceType: 'Observation',
     ...common(`${base}-result-${k + 1}`, PROFILES.observation),
     status: 'final',
@@ -72,15 +88,15 @@ function renderReport(base: string, patientId: string, gpId: string, report: (ty
       subject,
       issued,
       specimen: [{ reference: `Specimen/${ids.specimen}` }],
-      result: [{ reference: `Observation/${ids.group}` }, { reference: `Observation/${ids.comment}` }],
+      result: [{ reference: `Observation/${ids.group}` }, ...(report.filingComment ? [{ reference: `Observation/${ids.comment}` }] : [])],
     },
-    { resourceType: 'ProcedureRequest', ...common(ids.request, PROFILES.procedureRequest), status: 'active', intent: 'order', code: FULL_BLOOD_COUNT, subject, requester: { agent: { reference: `Practitioner/${gpId}` } } },
+    { resourceType: 'ProcedureRequest', ...common(ids.request, PROFILES.procedureRequest), status: 'active', intent: 'order', code: testGroup, subject, requester: { agent: { reference: `Practitioner/${gpId}` } } },
     { resourceType: 'Specimen', ...common(ids.specimen, PROFILES.specimen), status: 'available', type: VENOUS_BLOOD, subject, receivedTime: `${addDays(day, -1)}T08:00:00+00:00`, collection: { collectedDateTime: collected } },
     {
       resourceType: 'Observation',
       ...common(ids.group, PROFILES.observation),
       status: 'final',
-      code: FULL_BLOOD_COUNT,
+      code: testGroup,
       subject,
       effectiveDateTime: collected,
       issued,
@@ -88,17 +104,21 @@ function renderReport(base: string, patientId: string, gpId: string, report: (ty
       related: results.map((r) => ({ type: 'has-member', target: { reference: `Observation/${r.id}` } })),
     },
     ...results,
-    {
-      resourceType: 'Observation',
-      ...common(ids.comment, PROFILES.observation),
-      status: 'unknown',
-      code: COMMENT_NOTE,
-      subject,
-      effectiveDateTime: issued,
-      issued,
-      performer: [{ reference: `Practitioner/${gpId}` }],
-      comment: report.filingComment,
-    },
+    ...(report.filingComment
+      ? [
+          {
+            resourceType: 'Observation',
+            ...common(ids.comment, PROFILES.observation),
+            status: 'unknown',
+            code: COMMENT_NOTE,
+            subject,
+            effectiveDateTime: issued,
+            issued,
+            performer: [{ reference: `Practitioner/${gpId}` }],
+            comment: report.filingComment,
+          },
+        ]
+      : []),
   ];
   return resources.map((resource) => ({ id: resource['id'] as string, resource }));
 }
@@ -107,7 +127,12 @@ function renderReport(base: string, patientId: string, gpId: string, report: (ty
 export function planInvestigations(patients: readonly { id: string; usual_gp_id: string | null }[], today: string, row: Omit<ResourceRow, 'id' | 'resource'>): PlannedClinicalItemRow[] {
   return patients.flatMap((patient) =>
     (REPORTS[patient.id] ?? []).flatMap((report, index) => {
-      const parts = renderReport(`${patient.id}-investigation-${index + 1}`, patient.id, patient.usual_gp_id ?? '1', report, today);
+      const parts = renderReport(`${patient.id}-investigation-${index + 1}`, patient.id, patient.usual_gp_id ?? '1', {
+        test: FULL_BLOOD_COUNT_TEST,
+        results: FBC_RESULTS(report.haemoglobin),
+        issuedOn: addDays(today, -report.daysAgo),
+        filingComment: report.filingComment,
+      });
       const issued = (parts[0]!.resource['issued'] as string);
       return parts.map(({ id, resource }) => ({
         ...row,

@@ -14,21 +14,21 @@ const SNOMED = 'http://snomed.info/sct';
 const SD = 'https://fhir.nhs.uk/STU3/StructureDefinition/';
 const CS = 'https://fhir.nhs.uk/STU3/CodeSystem/';
 
-interface Product {
+export interface Product {
   code: string;
   display: string;
   unit: string;
 }
 
 /** dm+d virtual medicinal products (terminology code lists; Amoxicillin and Aspirin as in the spec examples). */
-const METFORMIN: Product = { code: '325278007', display: 'Metformin 500mg tablets', unit: 'tablet' };
-const ASPIRIN: Product = { code: '319773006', display: 'Aspirin 75mg dispersible tablets', unit: 'tablet' };
-const AMOXICILLIN: Product = { code: '323509004', display: 'Amoxicillin 250mg capsules', unit: 'capsule' };
-const AMITRIPTYLINE: Product = { code: '321745007', display: 'Amitriptyline 10mg tablets', unit: 'tablet' };
-const PREDNISOLONE: Product = { code: '325427002', display: 'Prednisolone 5mg tablets', unit: 'tablet' };
-const SALBUTAMOL: Product = { code: '35936511000001108', display: 'Salbutamol 100micrograms/dose inhaler', unit: 'inhaler' };
+export const METFORMIN: Product = { code: '325278007', display: 'Metformin 500mg tablets', unit: 'tablet' };
+export const ASPIRIN: Product = { code: '319773006', display: 'Aspirin 75mg dispersible tablets', unit: 'tablet' };
+export const AMOXICILLIN: Product = { code: '323509004', display: 'Amoxicillin 250mg capsules', unit: 'capsule' };
+export const AMITRIPTYLINE: Product = { code: '321745007', display: 'Amitriptyline 10mg tablets', unit: 'tablet' };
+export const PREDNISOLONE: Product = { code: '325427002', display: 'Prednisolone 5mg tablets', unit: 'tablet' };
+export const SALBUTAMOL: Product = { code: '35936511000001108', display: 'Salbutamol 100micrograms/dose inhaler', unit: 'inhaler' };
 
-type Agency = 'prescribed-at-gp-practice' | 'prescribed-by-another-organisation';
+export type Agency = 'prescribed-at-gp-practice' | 'prescribed-by-another-organisation';
 const AGENCY_DISPLAY: Record<Agency, string> = {
   'prescribed-at-gp-practice': 'Prescribed at GP practice',
   'prescribed-by-another-organisation': 'Prescribed by another organisation',
@@ -77,19 +77,49 @@ const codeable = (system: string, code: string, display: string) => ({ coding: [
 const quantityOf = (value: number, unit: string) => ({ value, unit });
 const supply = (days: number) => ({ value: days, unit: 'day', system: 'http://unitsofmeasure.org', code: 'd' });
 
+/** A course with its dates resolved (ISO dates): what renderCourse needs, whoever plans the record. */
+export interface MedicationCourse {
+  product: Product;
+  type: 'acute' | 'repeat';
+  dosage: string;
+  quantity: number;
+  supplyDays: number;
+  /** When the course was authorised. */
+  start: string;
+  /** When each issue was made, in any order; none for a course never issued here. */
+  issued: readonly string[];
+  stopped?: { on: string; reason: string } | undefined;
+  /** When an authorisation that was not stopped ended. */
+  end?: string | undefined;
+  repeatsAllowed?: number | undefined;
+  agency?: Agency | undefined;
+}
+
 /** The course's status: stopped, completed (acute courses end; ended authorisations), or active. */
-function statusOf(course: Course, today: string): { status: 'active' | 'completed' | 'stopped'; end: string | undefined } {
-  if (course.stopped) return { status: 'stopped', end: addDays(today, -course.stopped.daysAgo) };
-  const end = course.endedDaysAgo !== undefined ? addDays(today, -course.endedDaysAgo) : course.type === 'acute' ? addDays(today, -course.startedDaysAgo + course.supplyDays) : undefined;
+function statusOf(course: MedicationCourse, today: string): { status: 'active' | 'completed' | 'stopped'; end: string | undefined } {
+  if (course.stopped) return { status: 'stopped', end: course.stopped.on };
+  const end = course.end ?? (course.type === 'acute' ? addDays(course.start, course.supplyDays) : undefined);
   return { status: end !== undefined && end < today ? 'completed' : 'active', end };
 }
 
-function renderCourse(patientId: string, recorderId: string, index: number, course: Course, today: string): { id: string; resourceType: string; resource: Record<string, unknown>; effective: string | null; status: string | null }[] {
-  const base = `${patientId}-med-${index}`;
+/** A rendered record item: its resource and the columns the areas filter on. */
+export interface RenderedItem {
+  id: string;
+  resourceType: string;
+  resource: Record<string, unknown>;
+  effective: string | null;
+  status: string | null;
+}
+
+/**
+ * One course as the medications area serves it (structured.md §5.2): statement, authorisation (plan),
+ * Medication and an order per issue, with ids `<base>-statement`, `-plan`, `-medication`, `-issue-N`.
+ */
+export function renderCourse(base: string, patientId: string, recorderId: string, course: MedicationCourse, today: string): RenderedItem[] {
   const ids = { statement: `${base}-statement`, plan: `${base}-plan`, medication: `${base}-medication` };
-  const start = addDays(today, -course.startedDaysAgo);
+  const start = course.start;
   const { status, end } = statusOf(course, today);
-  const issues = course.issuedDaysAgo.map((daysAgo) => addDays(today, -daysAgo)).sort();
+  const issues = [...course.issued].sort();
   const prescriptionType = { url: `${SD}Extension-CareConnect-GPC-PrescriptionType-1`, valueCodeableConcept: codeable(`${CS}CareConnect-PrescriptionType-1`, course.type, course.type === 'acute' ? 'Acute' : 'Repeat') };
   const identifier = (id: string) => [{ system: RECORD_ITEM_IDENTIFIER_SYSTEM, value: id }];
   const recorder = { reference: `Practitioner/${recorderId}` };
@@ -169,11 +199,19 @@ function renderCourse(patientId: string, recorderId: string, index: number, cour
   ];
 }
 
+const resolveCourse = (course: Course, today: string): MedicationCourse => ({
+  ...course,
+  start: addDays(today, -course.startedDaysAgo),
+  issued: course.issuedDaysAgo.map((daysAgo) => addDays(today, -daysAgo)),
+  stopped: course.stopped && { on: addDays(today, -course.stopped.daysAgo), reason: course.stopped.reason },
+  end: course.endedDaysAgo === undefined ? undefined : addDays(today, -course.endedDaysAgo),
+});
+
 /** The medication rows of the roster's patients; the usual GP recorded them. */
 export function planMedications(patients: readonly { id: string; usual_gp_id: string | null }[], today: string, row: Omit<ResourceRow, 'id' | 'resource'>): PlannedClinicalItemRow[] {
   return patients.flatMap((patient) =>
     (COURSES[patient.id] ?? []).flatMap((course, index) =>
-      renderCourse(patient.id, patient.usual_gp_id ?? '1', index + 1, course, today).map((item) => ({
+      renderCourse(`${patient.id}-med-${index + 1}`, patient.id, patient.usual_gp_id ?? '1', resolveCourse(course, today), today).map((item) => ({
         ...row,
         id: item.id,
         resource: JSON.stringify(item.resource),

@@ -12,22 +12,27 @@ import type { ResourceRow } from './planned-row.ts';
 const SNOMED = 'http://snomed.info/sct';
 const UCUM = 'http://unitsofmeasure.org';
 
-interface Measure {
+export interface Measure {
   code: string;
   display: string;
   unit: string;
   ucum: string;
 }
 
-const TEMPERATURE: Measure = { code: '703421000', display: 'Temperature', unit: 'C', ucum: 'Cel' };
-const OXYGEN_SATURATION: Measure = { code: '1097811000000106', display: 'Arterial oxygen saturation breathing room air at rest', unit: '%', ucum: '%' };
-const RESPIRATORY_RATE: Measure = { code: '86290005', display: 'Respiratory rate', unit: 'breaths per minute', ucum: '{resps}/min' };
-const BMI: Measure = { code: '60621009', display: 'Body mass index', unit: 'kg/m2', ucum: 'kg/m2' };
+export const TEMPERATURE: Measure = { code: '703421000', display: 'Temperature', unit: 'C', ucum: 'Cel' };
+export const OXYGEN_SATURATION: Measure = { code: '1097811000000106', display: 'Arterial oxygen saturation breathing room air at rest', unit: '%', ucum: '%' };
+export const RESPIRATORY_RATE: Measure = { code: '86290005', display: 'Respiratory rate', unit: 'breaths per minute', ucum: '{resps}/min' };
+export const BMI: Measure = { code: '60621009', display: 'Body mass index', unit: 'kg/m2', ucum: 'kg/m2' };
 const BLOOD_PRESSURE = { code: '163020007', display: 'On examination - blood pressure reading' };
-const SYSTOLIC: Measure = { code: '72313002', display: 'Systolic arterial pressure', unit: 'mm[Hg]', ucum: 'mm[Hg]' };
-const DIASTOLIC: Measure = { code: '1091811000000100', display: 'Diastolic arterial pressure', unit: 'mm[Hg]', ucum: 'mm[Hg]' };
+export const SYSTOLIC: Measure = { code: '72313002', display: 'Systolic arterial pressure', unit: 'mm[Hg]', ucum: 'mm[Hg]' };
+export const DIASTOLIC: Measure = { code: '1091811000000100', display: 'Diastolic arterial pressure', unit: 'mm[Hg]', ucum: 'mm[Hg]' };
 
-type Observation = { daysAgo: number; confidential?: boolean; comment?: string } & ({ measure: Measure; value: number } | { bloodPressure: [number, number] });
+/** What was observed: a measure with its value, a blood pressure, or a coded entry with no value (a diagnosis, a review). */
+export type ObservationContent = { measure: Measure; value: number } | { bloodPressure: readonly [number, number] } | { concept: { system?: string; code: string; display: string } };
+type Observation = { daysAgo: number; confidential?: boolean; comment?: string } & ObservationContent;
+
+/** An observation with its time resolved: what renderObservation needs, whoever plans the record. */
+export type ObservationRecord = { effective: string; comment?: string | undefined } & ObservationContent;
 
 const OBSERVATIONS: Record<string, Observation[]> = {
   '2': [
@@ -46,10 +51,9 @@ const OBSERVATIONS: Record<string, Observation[]> = {
 const coding = (m: { code: string; display: string }) => ({ coding: [{ system: SNOMED, code: m.code, display: m.display }] });
 const quantity = (m: Measure, value: number) => ({ value, unit: m.unit, system: UCUM, code: m.ucum });
 
-function renderObservation(id: string, patientId: string, performerId: string, observation: Observation, today: string): Record<string, unknown> {
-  // Recorded mid-morning (10:30 UTC) on the day.
-  const effective = `${addDays(today, -observation.daysAgo)}T10:30:00+00:00`;
-  const value =
+/** CareConnect-GPC-Observation-1 as the uncategorised data area serves it (structured.md §5.6). */
+export function renderObservation(id: string, patientId: string, performerId: string, observation: ObservationRecord): Record<string, unknown> {
+  const content =
     'bloodPressure' in observation
       ? {
           code: coding(BLOOD_PRESSURE),
@@ -58,21 +62,23 @@ function renderObservation(id: string, patientId: string, performerId: string, o
             { code: coding(DIASTOLIC), valueQuantity: quantity(DIASTOLIC, observation.bloodPressure[1]) },
           ],
         }
-      : { code: coding(observation.measure), valueQuantity: quantity(observation.measure, observation.value) };
+      : 'measure' in observation
+        ? { code: coding(observation.measure), valueQuantity: quantity(observation.measure, observation.value) }
+        : { code: { coding: [{ system: observation.concept.system ?? SNOMED, code: observation.concept.code, display: observation.concept.display }] } };
   return {
     resourceType: 'Observation',
     id,
     meta: { profile: [PROFILES.observation] },
     identifier: [{ system: RECORD_ITEM_IDENTIFIER_SYSTEM, value: id }],
     status: 'final',
-    code: value.code,
+    code: content.code,
     subject: { reference: `Patient/${patientId}` },
-    effectiveDateTime: effective,
-    issued: effective,
+    effectiveDateTime: observation.effective,
+    issued: observation.effective,
     performer: [{ reference: `Practitioner/${performerId}` }],
-    ...('valueQuantity' in value ? { valueQuantity: value.valueQuantity } : {}),
+    ...('valueQuantity' in content ? { valueQuantity: content.valueQuantity } : {}),
     ...(observation.comment ? { comment: observation.comment } : {}),
-    ...('component' in value ? { component: value.component } : {}),
+    ...('component' in content ? { component: content.component } : {}),
   };
 }
 
@@ -81,7 +87,8 @@ export function planObservations(patients: readonly { id: string; usual_gp_id: s
   return patients.flatMap((patient) =>
     (OBSERVATIONS[patient.id] ?? []).map((observation, index) => {
       const id = `${patient.id}-observation-${index + 1}`;
-      const resource = renderObservation(id, patient.id, patient.usual_gp_id ?? '1', observation, today);
+      // Recorded mid-morning (10:30 UTC) on the day.
+      const resource = renderObservation(id, patient.id, patient.usual_gp_id ?? '1', { ...observation, effective: `${addDays(today, -observation.daysAgo)}T10:30:00+00:00` });
       return {
         ...row,
         id,

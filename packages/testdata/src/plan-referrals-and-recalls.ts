@@ -11,9 +11,9 @@ import type { ResourceRow } from './planned-row.ts';
  */
 
 const SNOMED = 'http://snomed.info/sct';
-const PHYSIOTHERAPY = { system: SNOMED, code: '308447003', display: 'Referral to physiotherapist' };
-const COUNSELLING = { system: SNOMED, code: '308448008', display: 'Referral to counselor' };
-const MEDICATION_REVIEW_DUE = { system: SNOMED, code: '314529007', display: 'Medication review due' };
+export const PHYSIOTHERAPY = { system: SNOMED, code: '308447003', display: 'Referral to physiotherapist' };
+export const COUNSELLING = { system: SNOMED, code: '308448008', display: 'Referral to counselor' };
+export const MEDICATION_REVIEW_DUE = { system: SNOMED, code: '314529007', display: 'Medication review due' };
 
 interface Referral {
   reason: typeof PHYSIOTHERAPY;
@@ -53,7 +53,8 @@ const RECALLS: Record<string, Recall[]> = {
   ],
 };
 
-function renderReferral(id: string, patientId: string, requesterId: string, referral: Referral, today: string): Record<string, unknown> {
+/** An outbound referral made at `authoredOn` (dateTime), as the referrals area serves it (structured.md §5.8). */
+export function renderReferral(id: string, patientId: string, requesterId: string, referral: Omit<Referral, 'daysAgo' | 'confidential'> & { authoredOn: string }): Record<string, unknown> {
   return {
     resourceType: 'ReferralRequest',
     id,
@@ -63,14 +64,15 @@ function renderReferral(id: string, patientId: string, requesterId: string, refe
     intent: 'order',
     priority: referral.priority,
     subject: { reference: `Patient/${patientId}` },
-    authoredOn: `${addDays(today, -referral.daysAgo)}T10:30:00+00:00`,
+    authoredOn: referral.authoredOn,
     requester: { agent: { reference: `Practitioner/${requesterId}` } },
     reasonCode: [{ coding: [referral.reason] }],
     description: referral.description,
   };
 }
 
-function renderRecall(id: string, patientId: string, requesterId: string, recall: Recall, today: string): Record<string, unknown> {
+/** A recall due on `due`, recorded on `recorded` (ISO dates), as the diary entries area serves it (structured.md §5.9). */
+export function renderRecall(id: string, patientId: string, requesterId: string, recall: { what: Recall['what']; due: string; recorded: string }): Record<string, unknown> {
   return {
     resourceType: 'ProcedureRequest',
     id,
@@ -80,8 +82,8 @@ function renderRecall(id: string, patientId: string, requesterId: string, recall
     intent: 'plan',
     code: { coding: [recall.what] },
     subject: { reference: `Patient/${patientId}` },
-    occurrenceDateTime: addDays(today, recall.dueInDays),
-    authoredOn: addDays(today, -recall.recordedDaysAgo),
+    occurrenceDateTime: recall.due,
+    authoredOn: recall.recorded,
     requester: { agent: { reference: `Practitioner/${requesterId}` } },
   };
 }
@@ -92,12 +94,12 @@ export function planReferralsAndRecalls(patients: readonly { id: string; usual_g
     const gp = patient.usual_gp_id ?? '1';
     const referrals = (REFERRALS[patient.id] ?? []).map((referral, index) => {
       const id = `${patient.id}-referral-${index + 1}`;
-      const resource = renderReferral(id, patient.id, gp, referral, today);
+      const resource = renderReferral(id, patient.id, gp, { ...referral, authoredOn: `${addDays(today, -referral.daysAgo)}T10:30:00+00:00` });
       return { ...row, id, resource: JSON.stringify(resource), patient_id: patient.id, resource_type: 'ReferralRequest', area: 'referrals', effective_at: resource['authoredOn'] as string, confidential: referral.confidential ?? false, status: 'unknown' };
     });
     const recalls = (RECALLS[patient.id] ?? []).map((recall, index) => {
       const id = `${patient.id}-diary-${index + 1}`;
-      const resource = renderRecall(id, patient.id, gp, recall, today);
+      const resource = renderRecall(id, patient.id, gp, { what: recall.what, due: addDays(today, recall.dueInDays), recorded: addDays(today, -recall.recordedDaysAgo) });
       return { ...row, id, resource: JSON.stringify(resource), patient_id: patient.id, resource_type: 'ProcedureRequest', area: 'diaryEntries', effective_at: resource['occurrenceDateTime'] as string, confidential: false, status: 'active' };
     });
     return [...referrals, ...recalls];

@@ -1,4 +1,4 @@
-import { sql, type Kysely, type Selectable } from 'kysely';
+import { sql, type Insertable, type Kysely, type Selectable } from 'kysely';
 import type { Database, PdsPersonTable } from '../schema.ts';
 
 /** Demographics held for a person on (simulated) PDS; stored as JSON text in pds_person.demographics. */
@@ -42,6 +42,21 @@ export async function findPdsPerson(db: Kysely<Database>, nhsNumber: string): Pr
   return row && toPerson(row);
 }
 
+/** A fixture's new PDS record (version 1) as its pds_person row. */
+export function pdsPersonRow(person: Omit<PdsPerson, 'version'>, fixture: string): Insertable<PdsPersonTable> {
+  return {
+    nhs_number: person.nhsNumber,
+    demographics: JSON.stringify(person.demographics),
+    gp_ods: person.gpOds,
+    sensitive: person.sensitive,
+    deceased_at: person.deceasedAt,
+    superseded_by: person.supersededBy,
+    invalidated: person.invalidated,
+    version: 1,
+    fixture,
+  };
+}
+
 /**
  * Replaces the PDS records a fixture set owns with `people`, exactly (version 1), so that reloading
  * a fixture restores PDS to its starting state. A number owned elsewhere is taken over.
@@ -50,17 +65,7 @@ export async function replaceFixturePdsPeople(db: Kysely<Database>, fixture: str
   await db.deleteFrom('pds_person').where('fixture', '=', fixture).execute();
   const chunkSize = 200;
   for (let i = 0; i < people.length; i += chunkSize) {
-    const rows = people.slice(i, i + chunkSize).map((p) => ({
-      nhs_number: p.nhsNumber,
-      demographics: JSON.stringify(p.demographics),
-      gp_ods: p.gpOds,
-      sensitive: p.sensitive,
-      deceased_at: p.deceasedAt,
-      superseded_by: p.supersededBy,
-      invalidated: p.invalidated,
-      version: 1,
-      fixture,
-    }));
+    const rows = people.slice(i, i + chunkSize).map((p) => pdsPersonRow(p, fixture));
     await db
       .insertInto('pds_person')
       .values(rows)

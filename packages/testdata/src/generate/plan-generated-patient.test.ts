@@ -1,0 +1,231 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import fc from 'fast-check';
+import { isValidNhsNumber, validateResource } from '@gpconnect/fhir';
+import { addDays } from '../dates.ts';
+import { planGeneratedPatient, type GeneratedPatient, type GeneratedPatientOptions } from './plan-generated-patient.ts';
+import { testRangeNhsNumbers } from './test-range-nhs-numbers.ts';
+
+type Json = Record<string, unknown>;
+
+const TODAY = '2026-11-24';
+const OPTIONS: GeneratedPatientOptions = {
+  target: { practiceOds: 'B82617', organisationId: '1', practitionerIds: ['1', '2', '3'], locationIds: ['1', '3', '8'] },
+  seed: 20261124,
+  items: 300,
+  today: TODAY,
+  now: new Date(`${TODAY}T10:00:00Z`),
+};
+const plan = (count: number, options: Partial<GeneratedPatientOptions> = {}): GeneratedPatient[] => {
+  const numbers = testRangeNhsNumbers(count, options.seed ?? OPTIONS.seed, new Set());
+  return numbers.map((nhs, k) => planGeneratedPatient({ ...OPTIONS, ...options }, k + 1, nhs));
+};
+const resources = (patient: GeneratedPatient) => patient.clinicalItems.map((row) => JSON.parse(row.resource) as Json);
+
+/** Every SNOMED CT, dm+d and CTV3 code of the allowed sources: the code lists the generator draws from and the spec's examples. */
+function allowedCodes(): Set<string> {
+  const codes = new Set<string>();
+  const lists = new URL('../../fixtures/codelists/', import.meta.url);
+  for (const file of readdirSync(lists).filter((name) => name.endsWith('.csv'))) {
+    for (const line of readFileSync(new URL(file, lists), 'utf8').split('\n').slice(1)) for (const cell of line.split(',')) codes.add(cell.trim());
+  }
+  const examples = new URL('../../../fhir/src/__fixtures__/spec-examples/', import.meta.url);
+  for (const file of readdirSync(examples)) for (const coding of codingsOf(JSON.parse(readFileSync(new URL(file, examples), 'utf8')))) codes.add(coding.code.trim()); // one example writes " 86290005"
+  return codes;
+}
+
+function codingsOf(value: unknown): { system: string; code: string }[] {
+  if (Array.isArray(value)) return value.flatMap(codingsOf);
+  if (typeof value !== 'object' || value === null) return [];
+  const object = value as Json;
+  const own = typeof object['system'] === 'string' && typeof object['code'] === 'string' ? [{ system: object['system'], code: object['code'] }] : [];
+  return [...own, ...Object.values(object).flatMap(codingsOf)];
+}
+
+function referencesOf(value: unknown): string[] {
+  if (Array.isArray(value)) return value.flatMap(referencesOf);
+  if (typeof value !== 'object' || value === null) return [];
+  return Object.entries(value as Json).flatMap(([key, child]) => (key === 'reference' && typeof child === 'string' ? [child] : referencesOf(child)));
+}
+
+const codeOf = (resource: Json) => ((resource['code'] as { coding?: { code: string }[] } | undefined)?.coding ?? [])[0]?.code;
+
+describe('generated records (testdata generate)', () => {
+  const patients = plan(100);
+
+  test('the same seed gives byte-identical rows; another seed another population', () => {
+    const again = plan(100);
+    assert.deepEqual(again, patients);
+    assert.equal(JSON.stringify(again), JSON.stringify(patients));
+    assert.notEqual(JSON.stringify(plan(5, { seed: 7 }).map((p) => p.clinicalItems)), JSON.stringify(patients.slice(0, 5).map((p) => p.clinicalItems)));
+  });
+
+  test('NHS numbers: valid Modulus 11, in the 999 test range, distinct, never one already taken', () => {
+    fc.assert(
+      fc.property(fc.integer(), fc.integer({ min: 1, max: 3000 }), (seed, count) => {
+        const taken = new Set(testRangeNhsNumbers(50, seed + 1, new Set()));
+        const numbers = testRangeNhsNumbers(count, seed, taken);
+        assert.equal(numbers.length, count);
+        assert.equal(new Set(numbers).size, count);
+        for (const n of numbers) {
+          assert.ok(isValidNhsNumber(n) && n >= '9990000000' && n <= '9999999999', n);
+          assert.ok(!taken.has(n), n);
+        }
+      }),
+      { numRuns: 30 },
+    );
+  });
+
+  test('the record has exactly the number of items asked for, from 10 to 3,000', () => {
+    for (const items of [10, 11, 37, 300, 3000]) {
+      for (const patient of plan(items === 3000 ? 3 : 15, { items })) assert.equal(patient.clinicalItems.length, items, `${patient.patient.id} with ${items} items`);
+    }
+  });
+
+  test('every code comes from the allowed code lists or the spec examples; quantities are UCUM', () => {
+    const allowed = allowedCodes();
+    const clinical = new Set(['http://snomed.info/sct', 'http://read.info/ctv3']);
+    for (const patient of patients) {
+      // List codes name the record's structure (structured.md §5.3.1, §6.2), not clinical content.
+      for (const coding of resources(patient).filter((r) => r['resourceType'] !== 'List').flatMap(codingsOf)) {
+        if (clinical.has(coding.system)) assert.ok(allowed.has(coding.code), `${coding.system}|${coding.code} is in no allowed source`);
+      }
+      for (const quantity of resources(patient).flatMap(function quantities(value: unknown): Json[] {
+        if (Array.isArray(value)) return value.flatMap(quantities);
+        if (typeof value !== 'object' || value === null) return [];
+        return Object.entries(value as Json).flatMap(([key, child]) => (key === 'valueQuantity' || key === 'doseQuantity' || key === 'low' || key === 'high' ? [child as Json] : quantities(child)));
+      })) {
+        assert.equal(quantity['system'], 'http://unitsofmeasure.org', JSON.stringify(quantity));
+      }
+    }
+  });
+
+  test('every resource conforms to its official profile', () => {
+    for (const patient of patients.slice(0, 25)) {
+      for (const resource of [JSON.parse(patient.patient.resource) as Json, ...resources(patient)]) {
+        // The spec fixes ProblemHeader's category to problem-list-item (structured.md §5.4), a code the
+        // CareConnect-ConditionCategory-1 value set in the official assets does not list.
+        const issues = validateResource(resource).issues.filter((i) => i.severity === 'error' && !(resource['resourceType'] === 'Condition' && i.message.includes('CareConnect-ConditionCategory-1')));
+        assert.deepEqual(issues, [], `${resource['resourceType'] as string}/${resource['id'] as string}`);
+      }
+    }
+  });
+
+  test('every reference between record items resolves within the record, to an item of that type', () => {
+    for (const patient of patients) {
+      const ids = new Set(patient.clinicalItems.map((row) => `${row.resource_type}/${row.id}`));
+      for (const reference of resources(patient).flatMap(referencesOf)) {
+        if (/^(Patient|Practitioner|Organization|Location)\//.test(reference)) continue;
+        assert.ok(ids.has(reference), `${patient.patient.id}: ${reference} is held`);
+      }
+    }
+  });
+
+  test('coherence: each long-term condition brings its medicines, monitoring, reviews and recall, all linked to its problem', () => {
+    let checked = 0;
+    for (const patient of patients) {
+      const all = resources(patient);
+      const byRef = new Map(all.map((r) => [`${r['resourceType'] as string}/${r['id'] as string}`, r]));
+      for (const problem of all.filter((r) => r['resourceType'] === 'Condition' && r['clinicalStatus'] === 'active')) {
+        const linked = ((problem['extension'] as { url: string; valueReference?: { reference: string } }[]).filter((e) => e.url.endsWith('RelatedClinicalContent-1')).map((e) => byRef.get(e.valueReference!.reference)!));
+        const linkedMedicines = linked.filter((r) => r['resourceType'] === 'MedicationRequest').map((plan) => codeOf(byRef.get((plan['medicationReference'] as { reference: string }).reference)!));
+        const linkedTests = linked.filter((r) => r['resourceType'] === 'DiagnosticReport').map((report) => codeOf(byRef.get(((report['basedOn'] as { reference: string }[])[0]!).reference)!));
+        const linkedCodes = linked.map(codeOf);
+        const onset = problem['onsetDateTime'] as string;
+        const yearsSince = (Date.parse(TODAY) - Date.parse(onset)) / (365.25 * 86_400_000);
+        assert.ok(linked.some((r) => r['resourceType'] === 'Encounter'), 'discussed in a consultation');
+        assert.ok(linked.some((r) => r['resourceType'] === 'ProcedureRequest'), 'a recall for review');
+        switch (codeOf(problem)) {
+          case 'X40J5': // type 2 diabetes: metformin and HbA1c
+            assert.deepEqual(linkedMedicines, ['325278007']);
+            if (yearsSince > 0.1) assert.ok(linkedTests.includes('43396009'), 'HbA1c tests');
+            break;
+          case '59621000': // hypertension: blood pressures at its reviews
+            if (yearsSince > 1.1) assert.ok(all.some((r) => codeOf(r) === '163020007'), 'blood pressures');
+            break;
+          case '195967001': // asthma: reliever and preventer inhalers, annual reviews
+            assert.deepEqual(linkedMedicines, ['35936511000001108', '42292311000001106']);
+            if (yearsSince > 1.1) assert.ok(linkedCodes.includes('394700004'), 'asthma annual review');
+            break;
+          case '13645005': // COPD: reliever and tiotropium
+            assert.deepEqual(linkedMedicines, ['35936511000001108', '9479011000001103']);
+            break;
+          case '414545008': // coronary heart disease: aspirin, cholesterol
+            assert.deepEqual(linkedMedicines, ['319773006']);
+            break;
+          case '433144002': // CKD: eGFR
+            if (yearsSince > 0.1) assert.ok(linkedTests.includes('80274001'), 'eGFR tests');
+            break;
+        }
+        checked += 1;
+      }
+    }
+    assert.ok(checked > 10, `${checked} long-term problems checked`);
+  });
+
+  test('a confidential problem keeps its diagnosis, consultations, reviews, tests and medicines confidential', () => {
+    let checked = 0;
+    // Confidential problems are rare: look further than the shared sample.
+    for (const patient of plan(400, { items: 60 })) {
+      const rowOf = new Map(patient.clinicalItems.map((row) => [`${row.resource_type}/${row.id}`, row]));
+      for (const row of patient.clinicalItems.filter((r) => r.resource_type === 'Condition' && r.confidential)) {
+        const related = (JSON.parse(row.resource).extension as { url: string; valueReference?: { reference: string } }[]).filter((e) => e.url.endsWith('RelatedClinicalContent-1') || e.url.endsWith('ActualProblem-1'));
+        for (const link of related) {
+          const reference = link.valueReference!.reference;
+          if (reference.startsWith('ProcedureRequest/')) continue; // the recall says only "medication review due"
+          const target = reference.startsWith('MedicationRequest/') ? rowOf.get(reference.replace(/-plan$/, '-statement').replace('MedicationRequest/', 'MedicationStatement/')) : rowOf.get(reference);
+          assert.equal(target?.confidential, true, `${row.id} -> ${reference}`);
+        }
+        checked += 1;
+      }
+    }
+    assert.ok(checked > 0, 'some problem is confidential');
+  });
+
+  test('dates make sense: within the patient\'s life, issues on or after their authorisation, recalls due ahead', () => {
+    for (const patient of patients) {
+      const birth = JSON.parse(patient.patient.resource)['birthDate'] as string;
+      const byRef = new Map(resources(patient).map((r) => [`${r['resourceType'] as string}/${r['id'] as string}`, r]));
+      for (const row of patient.clinicalItems) {
+        const day = row.effective_at === null ? null : String(row.effective_at).slice(0, 10);
+        if (day === null) continue;
+        if (row.area === 'diaryEntries') {
+          assert.ok(day > TODAY, `${row.id} is due after today`);
+          assert.ok((JSON.parse(row.resource)['authoredOn'] as string) >= birth, row.id);
+          continue;
+        }
+        assert.ok(day >= birth && day <= TODAY, `${row.id} on ${day}: born ${birth}`);
+      }
+      for (const order of [...byRef.values()].filter((r) => r['resourceType'] === 'MedicationRequest' && r['intent'] === 'order')) {
+        const plan = byRef.get((order['basedOn'] as { reference: string }[])[0]!.reference)!;
+        assert.ok((order['authoredOn'] as string) >= (plan['authoredOn'] as string), `${order['id'] as string} issued after its authorisation`);
+      }
+    }
+  });
+
+  test('a realistic mix: children, adults and older people with several conditions, every clinical area, a few confidential items', () => {
+    const ages = patients.map((p) => (Date.parse(TODAY) - Date.parse(JSON.parse(p.patient.resource)['birthDate'] as string)) / (365.25 * 86_400_000));
+    assert.ok(ages.some((a) => a < 18) && ages.some((a) => a >= 18 && a < 65) && ages.some((a) => a >= 65));
+    const longTerm = (p: GeneratedPatient) => resources(p).filter((r) => r['resourceType'] === 'Condition' && r['clinicalStatus'] === 'active').length;
+    assert.ok(patients.some((p, k) => ages[k]! >= 65 && longTerm(p) >= 2), 'an older patient with several long-term conditions');
+    assert.ok(patients.some((p) => longTerm(p) === 0), 'a patient with no long-term condition');
+    const areas = new Set(patients.flatMap((p) => p.clinicalItems.map((row) => row.area)));
+    assert.deepEqual([...areas].sort(), ['allergies', 'consultations', 'diaryEntries', 'immunisations', 'investigations', 'medications', 'problems', 'referrals', 'uncategorised']);
+    const items = patients.flatMap((p) => p.clinicalItems);
+    const confidential = items.filter((row) => row.confidential).length / items.length;
+    assert.ok(confidential > 0 && confidential < 0.05, `confidential fraction ${confidential}`);
+    assert.ok(items.some((row) => row.resource_type === 'Condition' && JSON.parse(row.resource).extension.some((e: { url: string }) => e.url.endsWith('RelatedProblemHeader-1'))), 'related problems');
+  });
+
+  test('registered at the target practice with its directory, the same person on PDS', () => {
+    for (const { patient, pdsPerson } of patients) {
+      const resource = JSON.parse(patient.resource) as { name: { family: string; given: string[] }[]; birthDate: string; gender: string; managingOrganization: { reference: string }; identifier: { value: string }[] };
+      assert.equal(patient.fixture, 'generated-records');
+      assert.ok(OPTIONS.target.practitionerIds.includes(patient.usual_gp_id!));
+      assert.equal(resource.managingOrganization.reference, 'Organization/1');
+      assert.deepEqual([pdsPerson.nhsNumber, pdsPerson.gpOds, pdsPerson.demographics.birthDate, pdsPerson.demographics.gender, pdsPerson.demographics.name.family], [resource.identifier[0]!.value, 'B82617', resource.birthDate, resource.gender, resource.name[0]!.family]);
+      assert.ok(patient.registration_start! <= TODAY && patient.registration_start! >= addDays(resource.birthDate, 0));
+    }
+  });
+});

@@ -1,0 +1,105 @@
+import type { PdsPerson } from '@gpconnect/store';
+import { addDays } from '../dates.ts';
+import type { PlannedClinicalItemRow } from '../plan-allergies.ts';
+import type { PlannedPatientRow } from '../plan-national-roster.ts';
+import { NHS_NUMBER_VERIFIED, renderPatient } from '../render-resources.ts';
+import { planGeneratedRecord } from './plan-generated-record.ts';
+import { seededRandom } from './seeded-random.ts';
+import { syntheticPerson } from './synthetic-people.ts';
+
+/** Name of the fixture set of generated records: the `fixture` column of their rows, so the roster's reset leaves them alone. */
+export const GENERATED_FIXTURE = 'generated-records';
+
+/** Where generated patients are registered: a practice of the deployment, with its directory ids. */
+export interface GenerationTarget {
+  practiceOds: string;
+  organisationId: string;
+  /** Practitioners who can be usual GP and record items (at least one). */
+  practitionerIds: readonly string[];
+  /** Branch surgeries (Locations) a patient may prefer; may be empty. */
+  locationIds: readonly string[];
+}
+
+export interface GeneratedPatientOptions {
+  target: GenerationTarget;
+  seed: number;
+  /** Record items per patient (10 to 3,000). */
+  items: number;
+  today: string;
+  now: Date;
+}
+
+export interface GeneratedPatient {
+  patient: PlannedPatientRow;
+  pdsPerson: Omit<PdsPerson, 'version'>;
+  clinicalItems: PlannedClinicalItemRow[];
+}
+
+/**
+ * The `number`th generated patient (from 1) with NHS number `nhsNumber`: registered (regular, active)
+ * at the target practice, the same person on PDS, and a clinical record of exactly `items` items.
+ * Depends only on the options, the number and the NHS number.
+ */
+export function planGeneratedPatient(options: GeneratedPatientOptions, number: number, nhsNumber: string): GeneratedPatient {
+  const { target, today, now } = options;
+  const random = seededRandom(options.seed, number);
+  const person = syntheticPerson(random, today);
+  // Apart from the roster's numeric and html- ids; record items' ids start with it.
+  const id = `gen-${number}`;
+  const usualGpId = random.pick(target.practitionerIds);
+  const preferredBranchId = target.locationIds.length ? random.pick(target.locationIds) : null;
+  const registrationStart = [person.demographics.birthDate, addDays(today, -random.int(30, 365 * 30))].sort()[1]!;
+  const row = { practice_ods: target.practiceOds, version: 1, last_updated: now, fixture: GENERATED_FIXTURE };
+  const { demographics } = person;
+  const resource = renderPatient({
+    id,
+    now,
+    nhsNumber,
+    name: demographics.name,
+    gender: demographics.gender,
+    birthDate: demographics.birthDate,
+    address: demographics.address,
+    telecom: demographics.telecom,
+    active: true,
+    registrationType: 'R',
+    registrationStart,
+    registrationEnd: null,
+    preferredBranchId,
+    usualGpId,
+    managingOrganisationId: target.organisationId,
+    deceasedAt: null,
+  });
+  const clinicians = [usualGpId, ...target.practitionerIds.filter((p) => p !== usualGpId)];
+  const items = planGeneratedRecord({ patientId: id, birthDate: demographics.birthDate, ageBand: person.ageBand, today, clinicianIds: clinicians, items: options.items, random });
+  return {
+    patient: {
+      ...row,
+      id,
+      resource: JSON.stringify(resource),
+      nhs_number: nhsNumber,
+      registration_status: 'active',
+      registration_type: 'R',
+      registration_start: registrationStart,
+      registration_end: null,
+      nhs_number_verification: NHS_NUMBER_VERIFIED,
+      sensitive: false,
+      deceased_at: null,
+      dissent: false,
+      record_in_transit: false,
+      usual_gp_id: usualGpId,
+      preferred_branch_id: preferredBranchId,
+    },
+    pdsPerson: { nhsNumber, demographics, gpOds: target.practiceOds, sensitive: false, deceasedAt: null, supersededBy: null, invalidated: false },
+    clinicalItems: items.map((item) => ({
+      ...row,
+      id: item.id,
+      resource: JSON.stringify(item.resource),
+      patient_id: id,
+      resource_type: item.resourceType,
+      area: item.area,
+      effective_at: item.effective,
+      confidential: item.confidential,
+      status: item.status,
+    })),
+  };
+}
