@@ -1,7 +1,7 @@
-import { EXTENSIONS, PROFILES } from '@gpconnect/fhir';
 import { addDays } from './dates.ts';
-import { RECORD_ITEM_IDENTIFIER_SYSTEM, type PlannedClinicalItemRow } from './plan-allergies.ts';
+import type { PlannedClinicalItemRow } from './plan-allergies.ts';
 import type { ResourceRow } from './planned-row.ts';
+import { renderProblemHeader } from './render-problems-and-consultations.ts';
 
 /**
  * The roster's problems (testdata README: patient2 "active and inactive, major and minor, one problem
@@ -12,7 +12,6 @@ import type { ResourceRow } from './planned-row.ts';
  * infection from the terminology code lists; a problem escalated from an item carries that item's code.
  */
 
-const SNOMED = 'http://snomed.info/sct';
 
 interface Problem {
   code: { code: string; display: string };
@@ -89,47 +88,27 @@ const PROBLEMS: Record<string, Problem[]> = {
   ],
 };
 
-const reference = (value: string) => ({ reference: value });
-
-function renderProblem(id: string, patientId: string, asserterId: string, problem: Problem, today: string, idOf: (index: number) => string): Record<string, unknown> {
-  const onset = addDays(today, -problem.onsetDaysAgo);
-  return {
-    resourceType: 'Condition',
-    id,
-    meta: { profile: [PROFILES.problemHeader] },
-    extension: [
-      ...(problem.actual ? [{ url: EXTENSIONS.actualProblem, valueReference: reference(problem.actual) }] : []),
-      ...(problem.relatedProblems ?? []).map((r) => ({
-        url: EXTENSIONS.relatedProblemHeader,
-        extension: [
-          { url: 'type', valueCode: r.type },
-          { url: 'target', valueReference: reference(`Condition/${idOf(r.problem)}`) },
-        ],
-      })),
-      ...problem.related.map((item) => ({ url: EXTENSIONS.relatedClinicalContent, valueReference: reference(item) })),
-      { url: EXTENSIONS.problemSignificance, valueCode: problem.significance },
-    ],
-    identifier: [{ system: RECORD_ITEM_IDENTIFIER_SYSTEM, value: id }],
-    clinicalStatus: problem.status,
-    category: [{ coding: [{ system: 'https://fhir.hl7.org.uk/STU3/CodeSystem/CareConnect-ConditionCategory-1', code: 'problem-list-item', display: 'Problem List Item' }] }],
-    code: { coding: [{ system: SNOMED, ...problem.code }] },
-    subject: reference(`Patient/${patientId}`),
-    ...(problem.context ? { context: reference(problem.context) } : {}),
-    onsetDateTime: onset,
-    ...(problem.endedDaysAgo !== undefined ? { abatementDateTime: addDays(today, -problem.endedDaysAgo) } : {}),
-    assertedDate: `${onset}T11:00:00+00:00`,
-    asserter: reference(`Practitioner/${asserterId}`),
-    ...(problem.note ? { note: [{ text: problem.note }] } : {}),
-  };
-}
-
 /** The problem rows of the roster's patients; the usual GP recorded them. */
 export function planProblems(patients: readonly { id: string; usual_gp_id: string | null }[], today: string, row: Omit<ResourceRow, 'id' | 'resource'>): PlannedClinicalItemRow[] {
   return patients.flatMap((patient) => {
     const idOf = (index: number) => `${patient.id}-problem-${index}`;
     return (PROBLEMS[patient.id] ?? []).map((problem, index) => {
       const id = idOf(index + 1);
-      const resource = renderProblem(id, patient.id, patient.usual_gp_id ?? '1', problem, today, idOf);
+      const resource = renderProblemHeader({
+        id,
+        patientId: patient.id,
+        asserterId: patient.usual_gp_id ?? '1',
+        code: problem.code,
+        actualProblem: problem.actual,
+        significance: problem.significance,
+        clinicalStatus: problem.status,
+        onset: addDays(today, -problem.onsetDaysAgo),
+        abated: problem.endedDaysAgo === undefined ? undefined : addDays(today, -problem.endedDaysAgo),
+        related: problem.related,
+        relatedProblems: (problem.relatedProblems ?? []).map((r) => ({ type: r.type, target: `Condition/${idOf(r.problem)}` })),
+        context: problem.context,
+        note: problem.note,
+      });
       return {
         ...row,
         id,

@@ -13,7 +13,7 @@ import { runCli } from '../test-support.ts';
 
 type Json = Record<string, unknown>;
 
-/** Every area the provider serves today, as a consumer asks for them. */
+/** Every area but problems and consultations, as a consumer asks for them (the parts they exclude included). */
 const EVERY_AREA = [
   { name: 'includeAllergies', part: [{ name: 'includeResolvedAllergies', valueBoolean: true }] },
   { name: 'includeMedication' },
@@ -51,12 +51,36 @@ for (const backend of testStoreBackends()) {
         const bundle = expectResource(await provider.send('getStructuredRecord', { body }), 'Bundle');
         const resources = bundleEntries(bundle as { entry: { resource: Json }[] });
         assert.equal(resources[0]!['id'], patient.id);
-        const listed = new Set(resources.filter((r) => r['resourceType'] === 'List').flatMap((l) => ((l['entry'] as { item: { reference: string } }[] | undefined) ?? []).map((e) => e.item.reference)));
+        // The related-problems List (§6.3) names problems, which this test does not ask for.
+        const primaryLists = resources.filter((r) => r['resourceType'] === 'List' && !String(r['title']).startsWith('Problems - '));
+        const listed = new Set(primaryLists.flatMap((l) => ((l['entry'] as { item: { reference: string } }[] | undefined) ?? []).map((e) => e.item.reference)));
         const items = await provider.store.db.selectFrom('clinical_item').select(['id', 'area', 'resource_type', 'confidential']).where('patient_id', '=', patient.id).execute();
         const expected = items.filter((i) => LISTED[i.area] === i.resource_type && !i.confidential && !(i.area === 'investigations' && i.resource_type !== 'DiagnosticReport')).map((i) => `${i.resource_type}/${i.id}`);
         const listedItems = [...listed].filter((reference) => !reference.startsWith('List/'));
         assert.deepEqual(listedItems.sort(), expected.sort(), `${patient.id}'s Lists`);
       }
+    });
+
+    test('problems and consultations: exactly the patient\'s non-confidential ones, every reference in the Bundle resolving', async () => {
+      const patients = await provider.store.db.selectFrom('patient').select(['id', 'nhs_number']).where('fixture', '=', GENERATED_FIXTURE).orderBy('id').execute();
+      let linked = 0;
+      for (const patient of patients) {
+        const body = { resourceType: 'Parameters', parameter: [{ name: 'patientNHSNumber', valueIdentifier: { system: 'https://fhir.nhs.uk/Id/nhs-number', value: patient.nhs_number } }, { name: 'includeProblems' }, { name: 'includeConsultations' }] };
+        const resources = bundleEntries(expectResource(await provider.send('getStructuredRecord', { body }), 'Bundle') as { entry: { resource: Json }[] });
+        const present = new Set(resources.map((r) => `${r['resourceType'] as string}/${r['id'] as string}`));
+        const primary = (title: string) => ((resources.find((r) => r['title'] === title)!['entry'] as { item: { reference: string } }[] | undefined) ?? []).map((e) => e.item.reference).sort();
+        const items = await provider.store.db.selectFrom('clinical_item').select(['id', 'resource_type', 'confidential']).where('patient_id', '=', patient.id).where('confidential', '=', false).execute();
+        const ofType = (type: string) => items.filter((i) => i.resource_type === type).map((i) => `${type}/${i.id}`).sort();
+        assert.deepEqual(primary('Problems'), ofType('Condition'), `${patient.id}'s problems`);
+        assert.deepEqual(primary('List of consultations'), ofType('Encounter'), `${patient.id}'s consultations`);
+        for (const list of resources.filter((r) => r['resourceType'] === 'List')) {
+          for (const entry of (list['entry'] as { item: { reference?: string } }[] | undefined) ?? []) {
+            if (entry.item.reference) assert.ok(present.has(entry.item.reference), `${entry.item.reference} of ${String(list['title'])} is in the Bundle`);
+          }
+        }
+        linked += resources.filter((r) => typeof r['title'] === 'string' && (r['title'] as string).startsWith('Problems - ')).length;
+      }
+      assert.ok(linked > 0, 'generated problems link to items of other areas');
     });
 
     test('PDS traces each generated patient, by NHS number and by demographics, to the practice', async () => {

@@ -7,7 +7,7 @@ import { BMI, RESPIRATORY_RATE, TEMPERATURE, renderObservation, type Observation
 import { COUNSELLING, MEDICATION_REVIEW_DUE, PHYSIOTHERAPY, renderRecall, renderReferral } from '../plan-referrals-and-recalls.ts';
 import { ACUTE_BRONCHITIS, COUGH, FEVER, UPPER_RESPIRATORY_INFECTION, type Concept } from './clinical-concepts.ts';
 import { LONG_TERM_CONDITIONS, type LongTermCondition } from './long-term-conditions.ts';
-import { renderConsultation, renderProblemHeader, type ConsultationHeading, type ProblemHeader } from './render-problems-and-consultations.ts';
+import { renderConsultation, renderProblemHeader, type ConsultationHeading, type ProblemHeader } from '../render-problems-and-consultations.ts';
 import type { SeededRandom } from './seeded-random.ts';
 import type { AgeBand } from './synthetic-people.ts';
 
@@ -143,7 +143,7 @@ class RecordDraft {
     const end = new Date(Date.parse(start) + 10 * 60_000).toISOString().replace('.000Z', '+00:00');
     const referenceOf = (entry: GeneratedItem | CourseDraft) => ('base' in entry ? `MedicationRequest/${entry.base}-plan` : `${entry.resourceType}/${entry.id}`);
     const headings = draft.headings.map((h) => ({ title: h.title, items: h.items.map(referenceOf) }));
-    const resources = renderConsultation({ id, patientId: this.context.patientId, clinicianId: this.gp, type: draft.type, start, end, topic: { title: draft.topic, problemId: draft.problem?.id, headings } });
+    const resources = renderConsultation({ id, patientId: this.context.patientId, clinicianId: this.gp, type: draft.type, start, end, topics: [{ title: draft.topic, problemId: draft.problem?.id, headings }] });
     for (const resource of resources) {
       this.add({ id: resource['id'] as string, area: 'consultations', resourceType: resource['resourceType'] as string, resource, effective: start, status: resource['resourceType'] === 'Encounter' ? 'finished' : null, confidential: draft.problem?.confidential });
     }
