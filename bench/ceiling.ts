@@ -61,6 +61,17 @@ export async function startCeiling(db: Kysely<Database>): Promise<Ceiling> {
     return reply.type(FHIR_JSON).send(`{"resourceType":"Bundle","type":"searchset","entry":[${entries.join(',')}]}`);
   });
 
+  // A structured record's floor: the patient by NHS number and every stored item of theirs, as one
+  // collection Bundle of the stored JSON text — no parameters, filters, Lists, links or warnings.
+  app.post<{ Params: { ods: string } }>('/ceiling/:ods/Patient/$gpc.getstructuredrecord', async (request, reply) => {
+    const nhsNumber = /"value":"(\d{10})"/.exec(request.body as string)?.[1] ?? '';
+    const patient = await db.selectFrom('patient').select(['id', 'resource']).where('practice_ods', '=', request.params.ods).where('nhs_number', '=', nhsNumber).executeTakeFirst();
+    if (!patient) return reply.code(404).send();
+    const items = await db.selectFrom('clinical_item').select('resource').where('practice_ods', '=', request.params.ods).where('patient_id', '=', patient.id).execute();
+    const entries = [patient.resource, ...items.map((i) => i.resource)].map((json) => `{"resource":${json}}`);
+    return reply.type(FHIR_JSON).send(`{"resourceType":"Bundle","type":"collection","entry":[${entries.join(',')}]}`);
+  });
+
   // Booking's floor: read the slot named in the body and take it with one conditional UPDATE.
   app.post<{ Params: { ods: string } }>('/ceiling/:ods/Appointment', async (request, reply) => {
     const body = JSON.parse(request.body as string) as { slot: { reference: string }[] };

@@ -21,6 +21,8 @@ export interface LoadSpec {
    * starting at `firstSlot`, for each of `patientIds` in turn.
    */
   booking?: { firstSlot: number; patientIds: string[] };
+  /** Set for POSTs of prepared bodies (structured records): each request sends the next, in turn. */
+  bodies?: string[];
 }
 
 export interface LoadResult {

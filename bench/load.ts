@@ -15,8 +15,13 @@ function percentile(sorted: Float64Array, p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
-/** The body of the next request: a booking of the next unbooked bench slot, or none for a GET. */
+/** The body of the next request: a booking of the next unbooked bench slot, the next prepared body, or none for a GET. */
 function bodies(spec: LoadSpec): () => string | undefined {
+  const prepared = spec.bodies;
+  if (prepared) {
+    let turn = 0;
+    return () => prepared[turn++ % prepared.length];
+  }
   const booking = spec.booking;
   if (!booking) return () => undefined;
   let next = booking.firstSlot;
@@ -36,7 +41,7 @@ async function runLoad(spec: LoadSpec): Promise<LoadResult> {
     timeout: 10,
     requests: [
       {
-        method: spec.booking ? 'POST' : 'GET',
+        method: spec.booking || spec.bodies ? 'POST' : 'GET',
         path: spec.path,
         // A conforming consumer mints a new JWT for every request (iat now, exp iat + 300) and a new
         // Ssp-TraceID; the provider's clock is real time, so so is ours. The ceiling gets the same

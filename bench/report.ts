@@ -12,6 +12,9 @@ export const SLOT_SEARCH_GOAL: Goal = { minRatio: 0.6, maxP99Ms: Number.POSITIVE
 export const BOOKING_GOAL: Goal = { minRatio: 0.6, maxP99Ms: 50 };
 /** Issue 7's goal: the path through the Spine Secure Proxy keeps 80% of the direct call's throughput. */
 export const SSP_GOAL: Goal = { minRatio: 0.8, maxP99Ms: Number.POSITIVE_INFINITY };
+/** Structured records against the same rows as one bare Bundle: ~300 items and ~1,000 items. */
+export const STRUCTURED_300_GOAL: Goal = { minRatio: 0.7, maxP99Ms: 250 };
+export const STRUCTURED_1000_GOAL: Goal = { minRatio: 0.6, maxP99Ms: 1000 };
 
 /** A measured run, with how busy the machine was with other work just before it (see run.ts). */
 export interface MeasuredRun extends LoadResult {

@@ -13,8 +13,9 @@ import { startCeiling } from './ceiling.ts';
 import { runLoad, stopLoad } from './load-process.ts';
 import type { LoadResult, LoadSpec } from './load-protocol.ts';
 import { machineInfo, warnIfBusy } from './machine.ts';
-import { BOOKING_GOAL, failuresOf, formatScenario, GOAL, scenarioResult, SLOT_SEARCH_GOAL, SSP_GOAL, type Goal, type ScenarioResult } from './report.ts';
+import { BOOKING_GOAL, failuresOf, formatScenario, GOAL, scenarioResult, SLOT_SEARCH_GOAL, SSP_GOAL, STRUCTURED_1000_GOAL, STRUCTURED_300_GOAL, type Goal, type ScenarioResult } from './report.ts';
 import { benchSlot, BENCH_SCHEDULE, insertBenchSlots } from './bench-slots.ts';
+import { addFillerPatients, fullRecordBodies, LARGE_RECORD_PRACTICE, prepareStructuredRecords, type GeneratedSet } from './structured-records.ts';
 
 /**
  * `npm run bench`: the provider on PostgreSQL with the national roster: Patient read, Patient
@@ -46,6 +47,12 @@ const POOL_SIZE = 10;
 /** A normal patient: active, verified NHS number, not sensitive or deceased. */
 const PATIENT_ID = '2';
 const RESULTS_FILE = new URL('./results/latest.json', import.meta.url);
+/** Generated records sampled by the structured-record scenarios, by size. */
+const STRUCTURED_PATIENTS = { items300: envNumber('BENCH_STRUCTURED_PATIENTS', 200, true), items1000: Math.max(1, Math.round(envNumber('BENCH_STRUCTURED_PATIENTS', 200, true) / 4)) };
+/** Patients the scale run grows the store to (0: no scale run). */
+const SCALE_PATIENTS = envNumber('BENCH_SCALE_PATIENTS', 100_000, true);
+/** Connections of the burst the provider must shed rather than collapse under. */
+const BURST_CONNECTIONS = 100;
 
 // Everything started is undone in reverse order, once, whether the run ends, fails or is interrupted.
 const cleanups: (() => Promise<unknown>)[] = [];
@@ -94,6 +101,9 @@ interface Scenario {
   confirm(toAsid: string): Promise<void>;
   /** For the booking scenario: the bench slots each run books from (warm-ups and runs never share one). */
   bookingSlots?: { ceilingWarmup: number; providerWarmup: number; ceiling: number; provider: number };
+  /** Bodies POSTed in turn (structured records), and the ASID of the practice they go to when not the roster's. */
+  bodies?: string[];
+  toAsid?: string;
 }
 
 /** One request with the headers the load sends (a POST when `body` is given); the body decoded. */
@@ -124,6 +134,23 @@ async function confirmSameRow(scenario: Pick<Scenario, 'name' | 'interaction' | 
   if (fromProvider?.['resourceType'] !== 'Patient' || fromProvider['id'] !== PATIENT_ID) throw problem(`expected exactly Patient/${PATIENT_ID}`);
   if (!identifiers.some((i) => i.system === IDENTIFIER_SYSTEMS.nhsNumber && i.value === nhsNumber)) throw problem(`Patient/${PATIENT_ID} does not carry NHS number ${nhsNumber}`);
   if (JSON.stringify(fromCeiling) !== JSON.stringify(fromProvider)) throw problem('the ceiling does not return the same patient resource as the provider');
+}
+
+/**
+ * Before measuring a structured record: both sides answer 200 for the first sampled patient, the
+ * provider with a Bundle holding the patient's record in Lists, the ceiling with at least as many stored
+ * rows as the record has items.
+ */
+async function confirmStructured(scenario: Pick<Scenario, 'name' | 'interaction' | 'provider' | 'ceiling' | 'bodies'>, toAsid: string, minimumItems: number): Promise<void> {
+  const body = scenario.bodies![0]!;
+  const provider = await send(scenario.provider, scenario.interaction, toAsid, body);
+  const ceiling = await send(scenario.ceiling, scenario.interaction, toAsid, body);
+  const problem = (message: string) => new BenchFailure(`${scenario.name}: ${message}\n  provider ${provider.status}: ${provider.body.slice(0, 500)}\n  ceiling ${ceiling.status}: ${ceiling.body.slice(0, 500)}`);
+  if (provider.status !== 200 || ceiling.status !== 200) throw problem('the check request was not answered 200');
+  const entries = (json: string) => (JSON.parse(json) as { entry?: { resource: { resourceType: string } }[] }).entry ?? [];
+  const lists = entries(provider.body).filter((e) => e.resource.resourceType === 'List').length;
+  if (lists < 9) throw problem(`expected the Lists of every area, found ${lists}`);
+  if (entries(ceiling.body).length < minimumItems) throw problem(`expected at least ${minimumItems} entries from the ceiling`);
 }
 
 /** Bookings rotate over the roster's ordinary patients, as a practice's bookings come from many. */
@@ -174,6 +201,57 @@ function assertClean(result: LoadResult, label: string): void {
   throw new BenchFailure(`\n${banner}\n${label}: ${failures.join('; ')}\nThe numbers would measure the error path; nothing is reported.\n${banner}`);
 }
 
+/**
+ * A burst of BURST_CONNECTIONS against the 300-item record: what is served (2xx) per second must stay
+ * at 90% of the 10-connection figure, the excess refused with 429 (structured/assembly-limit.ts).
+ */
+async function overloadRun(scenario: Scenario, tenConnectionRps: number, specFor: (target: Target, connections: number) => LoadSpec) {
+  console.log(`${scenario.name}: burst of ${BURST_CONNECTIONS} connections, ${DURATION_S} s...`);
+  const result = await runLoad(specFor(scenario.provider, BURST_CONNECTIONS));
+  const served = result.statusCodes['200'] ?? 0;
+  const other = Object.entries(result.statusCodes).filter(([code]) => code !== '200' && code !== '429');
+  if (other.length > 0 || result.errors > 0) throw new BenchFailure(`burst: only 200 and 429 expected, got ${JSON.stringify(result.statusCodes)} and ${result.errors} errors`);
+  const servedPerSecond = (result.requestsPerSecond * served) / Math.max(1, result.responses);
+  const ratio = servedPerSecond / tenConnectionRps;
+  const summary = { connections: BURST_CONNECTIONS, servedPerSecond, refused: result.statusCodes['429'] ?? 0, servedP99Ms: result.latencyMs.p99, ratioToTenConnections: ratio, met: ratio >= 0.9 };
+  console.log(`\n${scenario.name} at ${BURST_CONNECTIONS} connections: ${servedPerSecond.toFixed(1)} served/s (${(ratio * 100).toFixed(0)}% of 10 connections; goal 90%), ${summary.refused} refused with 429, p99 ${result.latencyMs.p99.toFixed(0)} ms\n`);
+  return summary;
+}
+
+/**
+ * The scale run: cost per 300-item record (mean latency at 10 connections) with ~1,000 patients in
+ * the store, then with SCALE_PATIENTS; it must stay within 20%.
+ */
+async function scaleRun(db: Kysely<Database>, specFor: (target: Target) => LoadSpec, provider: Target) {
+  const patientCount = async () => Number((await db.selectFrom('patient').select(db.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+  let filler = 0;
+  const measureAt = async (target: number) => {
+    // A new filler generation replaces the previous one.
+    const wanted = target - ((await patientCount()) - filler);
+    if (wanted > filler) {
+      console.log(`scale: ${wanted} filler patients...`);
+      let shown = 0;
+      filler = wanted;
+      await addFillerPatients(db, wanted, (done, total) => {
+        if (done - shown >= total / 10 || done === total) console.log(`scale: ${(shown = done)}/${total}`);
+      });
+      await sql`analyze`.execute(db);
+    }
+    const patients = await patientCount();
+    console.log(`scale: ${patients} patients, 300-item records for ${DURATION_S} s...`);
+    const result = await runLoad(specFor(provider));
+    assertClean(result, `scale at ${patients} patients`);
+    return { patients, meanMs: result.latencyMs.mean, requestsPerSecond: result.requestsPerSecond };
+  };
+  const small = await measureAt(1_000);
+  // The filler replaces itself: the second generation at the filler practice removes the first.
+  const large = await measureAt(SCALE_PATIENTS);
+  const growth = large.meanMs / small.meanMs;
+  const summary = { small, large, costGrowth: growth, met: growth <= 1.2 };
+  console.log(`\nscale: ${small.meanMs.toFixed(1)} ms per record at ${small.patients} patients, ${large.meanMs.toFixed(1)} ms at ${large.patients} (x${growth.toFixed(2)}; goal within 20%)\n`);
+  return summary;
+}
+
 async function main(): Promise<void> {
   const startedAt = new Date();
   console.log(`bench: scratch database on ${new URL(SERVER_URL).host}, roster loading...`);
@@ -219,12 +297,33 @@ async function main(): Promise<void> {
     ceiling: { origin: providerOrigin, path: `${providerRoot}/Patient/${PATIENT_ID}` },
   };
   const proxiedScenario: Scenario = { ...proxied, confirm: (toAsid) => confirmSameRow(proxied, toAsid, nhsNumber) };
+  const only = process.env['BENCH_ONLY']?.toLowerCase();
+  const selected = (name: string) => !only || name.toLowerCase().includes(only);
+  const structuredScenarios: Scenario[] = [];
+  if (selected('structured record')) {
+    console.log(`bench: generating ${STRUCTURED_PATIENTS.items300} records of 300 items and ${STRUCTURED_PATIENTS.items1000} of 1,000...`);
+    const sets = await prepareStructuredRecords(db, ods, { patients300: STRUCTURED_PATIENTS.items300, patients1000: STRUCTURED_PATIENTS.items1000 });
+    const operation = '/Patient/$gpc.getstructuredrecord';
+    const structuredPath = (practiceOds: string) => `/${practiceOds}/${SERVICE_ROOTS.structured.path}${operation}`;
+    const direct = (practiceOds: string) => ({ origin: providerOrigin, path: structuredPath(practiceOds) });
+    const structured = (name: string, set: GeneratedSet, items: number, goal: Goal, toAsid: string | undefined): Scenario => {
+      const scenario = { name, interaction: 'getStructuredRecord' as const, goal, provider: direct(set.practiceOds), ceiling: { origin: ceiling.origin, path: `${ceiling.rootPath(set.practiceOds)}${operation}` }, bodies: fullRecordBodies(set.nhsNumbers), ...(toAsid ? { toAsid } : {}) };
+      return { ...scenario, confirm: (asid) => confirmStructured(scenario, asid, items) };
+    };
+    const through = { name: 'Structured record (300 items) through the SSP', interaction: 'getStructuredRecord' as const, goal: SSP_GOAL, provider: { origin: sspOrigin, path: `/${providerOrigin}${structuredPath(ods)}` }, ceiling: direct(ods), bodies: fullRecordBodies(sets.items300.nhsNumbers) };
+    structuredScenarios.push(
+      structured('Structured record (300 items)', sets.items300, 300, STRUCTURED_300_GOAL, undefined),
+      structured('Structured record (1,000 items)', sets.items1000, 1000, STRUCTURED_1000_GOAL, LARGE_RECORD_PRACTICE.asid),
+      { ...through, confirm: (asid) => confirmStructured(through, asid, 1) },
+    );
+  }
   const scenarios: Scenario[] = [
     patientScenario('Patient read', 'readPatient', `/Patient/${PATIENT_ID}`),
     patientScenario('Patient search', 'searchPatients', `/Patient?identifier=${IDENTIFIER_SYSTEMS.nhsNumber}%7C${nhsNumber}`),
     { ...slotSearch, confirm: (toAsid) => confirmSameSlots(slotSearch, toAsid) },
     { ...booking, bookingSlots, confirm: (toAsid) => confirmBooking(booking, toAsid) },
     proxiedScenario,
+    ...structuredScenarios,
   ];
   console.log(`bench: inserting ${BENCH_SLOT_COUNT} bench slots for the booking scenario...`);
   await insertBenchSlots(db, BENCH_SLOT_COUNT);
@@ -236,20 +335,20 @@ async function main(): Promise<void> {
       `bench: ${DURATION_S} s per run at ${CONNECTIONS} connections, pool ${POOL_SIZE}, warm-up ${WARMUP_S} s; patient ${PATIENT_ID} (NHS ${nhsNumber}) at ${ods} (ASID ${practice.asid})\n`,
   );
 
-  const spec = (scenario: Scenario, target: Target, durationSeconds: number, firstSlot?: number): LoadSpec => ({
+  const spec = (scenario: Scenario, target: Target, durationSeconds: number, firstSlot?: number, connections = CONNECTIONS): LoadSpec => ({
     origin: target.origin,
     path: target.path,
     interaction: scenario.interaction,
-    toAsid: practice.asid,
+    toAsid: scenario.toAsid ?? practice.asid,
     durationSeconds,
-    connections: CONNECTIONS,
+    connections,
     ...(firstSlot !== undefined ? { booking: { firstSlot, patientIds: BOOKING_PATIENT_IDS } } : {}),
+    ...(scenario.bodies ? { bodies: scenario.bodies } : {}),
   });
 
   const results: ScenarioResult[] = [];
-  const only = process.env['BENCH_ONLY']?.toLowerCase();
-  for (const scenario of scenarios.filter((s) => !only || s.name.toLowerCase().includes(only))) {
-    await scenario.confirm(practice.asid);
+  for (const scenario of scenarios.filter((s) => selected(s.name))) {
+    await scenario.confirm(scenario.toAsid ?? practice.asid);
     const slots = scenario.bookingSlots;
     console.log(`${scenario.name}: warm-up (${WARMUP_S} s each, not reported)...`);
     assertClean(await runLoad(spec(scenario, scenario.ceiling, WARMUP_S, slots?.ceilingWarmup)), `${scenario.name} ceiling warm-up`);
@@ -278,7 +377,12 @@ async function main(): Promise<void> {
     console.log(`\n${formatScenario(result)}\n`);
   }
 
-  const missed = results.filter((r) => !(r.meetsRatio && r.meetsP99)).map((r) => r.name);
+  const structured300 = structuredScenarios[0];
+  const measured300 = results.find((r) => r.name === structured300?.name);
+  const burst = structured300 && measured300 ? await overloadRun(structured300, measured300.provider.requestsPerSecond, (target, connections) => spec(structured300, target, DURATION_S, undefined, connections)) : undefined;
+  const scale = structured300 && SCALE_PATIENTS > 0 ? await scaleRun(db, (target) => spec(structured300, target, DURATION_S), structured300.provider) : undefined;
+
+  const missed = [...results.filter((r) => !(r.meetsRatio && r.meetsP99)).map((r) => r.name), ...(burst && !burst.met ? ['100-connection burst'] : []), ...(scale && !scale.met ? ['scale'] : [])];
   const met = missed.length === 0;
   console.log(`bench: goals ${met ? 'PASS' : `MISS (${missed.join(', ')})`}`);
 
@@ -290,6 +394,8 @@ async function main(): Promise<void> {
     settings: { durationSeconds: DURATION_S, warmupSeconds: WARMUP_S, connections: CONNECTIONS, poolSize: POOL_SIZE, patientId: PATIENT_ID },
     goalMet: met,
     scenarios: results,
+    ...(burst ? { burst } : {}),
+    ...(scale ? { scale } : {}),
   };
   writeFileSync(RESULTS_FILE, `${JSON.stringify(report, null, 2)}\n`);
   console.log(`bench: results written to ${fileURLToPath(RESULTS_FILE)}`);

@@ -1,5 +1,5 @@
 import type { ClinicalItemRow } from '@gpconnect/store';
-import { clinicalList, referencedPractitionerIds, type AreaContent, type ListWarning } from './record-lists.ts';
+import { clinicalList, stored, type AreaContent, type ListWarning } from './record-lists.ts';
 
 /**
  * The allergies area (structured.md §5.1): the "Allergies and adverse reactions" List referencing the
@@ -17,10 +17,8 @@ export function allergiesArea(items: readonly ClinicalItemRow[], includeResolved
   const active = items.filter((item) => item.status === 'active');
   const resolved = items.filter((item) => item.status === 'resolved');
   const shownActive = active.filter((item) => !item.confidential);
-  const activeResources = shownActive.map((item) => JSON.parse(item.resource) as Json);
-  const lists: Json[] = [
-    clinicalList(ACTIVE, patientId, activeResources.map((r) => ({ reference: `AllergyIntolerance/${r['id'] as string}` })), active.length > shownActive.length, recordWarnings),
-  ];
+  const activeResources = shownActive.map(stored);
+  const lists: Json[] = [clinicalList(ACTIVE, patientId, activeResources.map((r) => ({ reference: r.key })), active.length > shownActive.length, recordWarnings)];
   const endedResources: Json[] = [];
   if (includeResolved) {
     const shownResolved = resolved.filter((item) => !item.confidential);
@@ -30,5 +28,5 @@ export function allergiesArea(items: readonly ClinicalItemRow[], includeResolved
     if (endedResources.length > 0) ended['contained'] = endedResources;
     lists.push(ended);
   }
-  return { resources: [...lists, ...activeResources], practitionerIds: referencedPractitionerIds([...activeResources, ...endedResources]) };
+  return { resources: [...lists, ...activeResources] };
 }

@@ -1,6 +1,6 @@
 import { EXTENSIONS } from '@gpconnect/fhir';
 import type { ClinicalItemRow } from '@gpconnect/store';
-import { clinicalList, referencedPractitionerIds, withinPeriod, type AreaContent } from './record-lists.ts';
+import { clinicalList, withinPeriod, type AreaContent } from './record-lists.ts';
 import { SecondaryLists, type LinkContext } from './linked-content.ts';
 import { referencesOf } from './patient-record.ts';
 import type { DatePeriod } from './structured-parameters.ts';
@@ -79,7 +79,7 @@ export function consultationsArea(context: LinkContext, options: ConsultationOpt
     const top = [...structure.entries()].find(([, list]) => listCode(list) === CONSULTATION_LIST_CODE && referencesOf(list['encounter'])[0] === encounter);
     if (top) serve(top[0]);
   }
-  const consultations = shown.map((reference) => record.resource(reference)!);
+  const consultations = shown.map((reference) => record.stored(reference)!);
   const resources = [clinicalList(LIST, patientId, shown.map((reference) => ({ reference })), shown.length < encounters.length, recordWarnings), ...consultations, ...servedLists, ...secondary.build(patientId, recordWarnings)];
-  return { resources, practitionerIds: referencedPractitionerIds(resources) };
+  return { resources };
 }

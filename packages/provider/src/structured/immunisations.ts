@@ -9,5 +9,5 @@ import { itemListArea, type AreaContent, type ListWarning } from './record-lists
 const LIST = { code: '1102181000000102', display: 'Immunisations', title: 'Immunisations' };
 
 export function immunisationsArea(items: readonly ClinicalItemRow[], includeNotGiven: boolean, patientId: string, recordWarnings: readonly ListWarning[]): AreaContent {
-  return itemListArea(LIST, 'Immunization', items.filter((item) => includeNotGiven || item.status !== 'not-given'), patientId, recordWarnings);
+  return itemListArea(LIST, items.filter((item) => includeNotGiven || item.status !== 'not-given'), patientId, recordWarnings);
 }

@@ -1,6 +1,6 @@
 import type { DatePeriod } from './structured-parameters.ts';
 import type { PatientRecord } from './patient-record.ts';
-import { clinicalList, referencedPractitionerIds, withinPeriod, type AreaContent, type ListWarning } from './record-lists.ts';
+import { clinicalList, withinPeriod, type AreaContent, type ListWarning } from './record-lists.ts';
 
 /**
  * Investigations (structured.md §5.7): the "Investigations and results" List of DiagnosticReports,
@@ -14,10 +14,7 @@ const LIST = { code: '887191000000108', display: 'Investigations and results', t
 export function investigationsArea(record: PatientRecord, period: DatePeriod | undefined, patientId: string, recordWarnings: readonly ListWarning[]): AreaContent {
   const reports = record.itemsOf('investigations').filter((item) => item.resource_type === 'DiagnosticReport' && withinPeriod(item.effective_at, period));
   const shown = reports.filter((item) => !item.confidential).map((item) => `DiagnosticReport/${item.id}`);
-  const resources = shown.flatMap((reference) => {
-    const report = record.resource(reference)!;
-    return [report, ...record.reportParts(report)];
-  });
+  const resources = shown.flatMap((reference) => [record.stored(reference)!, ...record.reportParts(record.resource(reference)!)]);
   const list = clinicalList(LIST, patientId, shown.map((reference) => ({ reference })), shown.length < reports.length, recordWarnings);
-  return { resources: [list, ...resources], practitionerIds: referencedPractitionerIds(resources) };
+  return { resources: [list, ...resources] };
 }

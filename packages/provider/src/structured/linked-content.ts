@@ -1,6 +1,6 @@
 import { CODE_SYSTEMS, EXTENSIONS } from '@gpconnect/fhir';
 import type { LinkCategory, LinkedItem, PatientRecord } from './patient-record.ts';
-import { clinicalList, type ListWarning } from './record-lists.ts';
+import { clinicalList, StoredResource, type ListWarning, type Served } from './record-lists.ts';
 import type { StructuredArea } from './structured-parameters.ts';
 
 /**
@@ -108,7 +108,7 @@ export class LinkContext {
 export class SecondaryLists {
   private readonly entries = new Map<LinkCategory, Set<string>>();
   private readonly withheld = new Set<LinkCategory>();
-  private readonly resources = new Map<string, Json>();
+  private readonly resources = new Map<string, Served>();
 
   constructor(private readonly context: 'Consultations' | 'Problems') {}
 
@@ -116,7 +116,7 @@ export class SecondaryLists {
     const entries = this.entries.get(item.category) ?? new Set<string>();
     entries.add(item.entry);
     this.entries.set(item.category, entries);
-    for (const resource of item.resources) this.resources.set(`${resource['resourceType'] as string}/${resource['id'] as string}`, resource);
+    for (const resource of item.resources) this.resources.set(resource instanceof StoredResource ? resource.key : `${resource['resourceType'] as string}/${resource['id'] as string}`, resource);
   }
 
   /** A confidential item left out: its List still appears, saying so (§6.3). */
@@ -133,7 +133,7 @@ export class SecondaryLists {
   }
 
   /** The Lists, in the order of §6.2, then every resource they name and what travels with them. */
-  build(patientId: string, recordWarnings: readonly ListWarning[]): Json[] {
+  build(patientId: string, recordWarnings: readonly ListWarning[]): Served[] {
     const categories = (Object.keys(PHRASES) as LinkCategory[]).filter((c) => this.entries.has(c) || this.withheld.has(c));
     const lists = categories.map((category) =>
       secondaryList(secondaryTitle(this.context, category), patientId, [...(this.entries.get(category) ?? [])].map((reference) => ({ reference })), this.withheld.has(category), recordWarnings),

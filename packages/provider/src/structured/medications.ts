@@ -1,5 +1,5 @@
 import type { ClinicalItemRow } from '@gpconnect/store';
-import { clinicalList, referencedPractitionerIds, type AreaContent, type ListWarning } from './record-lists.ts';
+import { clinicalList, stored, type AreaContent, type ListWarning } from './record-lists.ts';
 
 /**
  * The medications area (structured.md §5.2): the "Medications and medical devices" List of
@@ -36,17 +36,25 @@ export function medicationsArea(items: readonly ClinicalItemRow[], options: Medi
   const parsed = items.map((item) => ({ item, resource: JSON.parse(item.resource) as Json }));
   const byReference = new Map(parsed.map((p) => [`${p.resource['resourceType'] as string}/${p.item.id}`, p]));
   const statements = parsed.filter((p) => p.item.resource_type === 'MedicationStatement');
+  // Issues by the authorisation they were issued under, in one pass.
+  const ordersByPlan = new Map<string, typeof parsed>();
+  for (const p of parsed) {
+    if (p.resource['intent'] !== 'order') continue;
+    for (const plan of ((p.resource['basedOn'] as unknown[] | undefined) ?? []).map(referenceOf)) {
+      if (plan) ordersByPlan.set(plan, [...(ordersByPlan.get(plan) ?? []), p]);
+    }
+  }
   const courses = statements
     .map((statement) => {
       const planReference = referenceOf((statement.resource['basedOn'] as unknown[] | undefined)?.[0]);
       const plan = planReference ? byReference.get(planReference) : undefined;
       const medication = byReference.get(referenceOf(statement.resource['medicationReference']) ?? '');
-      const orders = parsed.filter((p) => p.resource['intent'] === 'order' && ((p.resource['basedOn'] as unknown[] | undefined) ?? []).some((b) => referenceOf(b) === planReference));
+      const orders = planReference ? (ordersByPlan.get(planReference) ?? []) : [];
       return { statement, plan, medication, orders };
     })
     .filter((course) => options.fromDate === undefined || activeSince(course.statement.resource, course.plan?.resource, options.fromDate));
   const shown = courses.filter((course) => !course.statement.item.confidential);
   const list = clinicalList(LIST, patientId, shown.map((c) => ({ reference: `MedicationStatement/${c.statement.item.id}` })), shown.length < courses.length, recordWarnings);
-  const resources = shown.flatMap((c) => [c.statement, c.plan, c.medication, ...(options.includeIssues ? c.orders : [])].filter((p) => p !== undefined).map((p) => p.resource));
-  return { resources: [list, ...resources], practitionerIds: referencedPractitionerIds(resources) };
+  const resources = shown.flatMap((c) => [c.statement, c.plan, c.medication, ...(options.includeIssues ? c.orders : [])].filter((p) => p !== undefined).map((p) => stored(p.item)));
+  return { resources: [list, ...resources] };
 }

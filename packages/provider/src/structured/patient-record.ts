@@ -1,4 +1,5 @@
 import type { ClinicalItemRow } from '@gpconnect/store';
+import { stored, type Served, type StoredResource } from './record-lists.ts';
 import type { StructuredArea } from './structured-parameters.ts';
 
 /**
@@ -18,7 +19,7 @@ export interface LinkedItem {
   area: StructuredArea;
   /** `Type/id` of the resource Lists reference: a medication course's statement, a result's report. */
   entry: string;
-  resources: Json[];
+  resources: Served[];
   confidential: boolean;
 }
 
@@ -32,6 +33,9 @@ export class PatientRecord {
   private readonly rows = new Map<string, ClinicalItemRow>();
   private readonly parsed = new Map<string, Json>();
   private readonly byArea = new Map<string, ClinicalItemRow[]>();
+  /** Built on first use: each authorisation's statement, and each report part's report. */
+  private statementsByPlan: Map<string, ClinicalItemRow> | undefined;
+  private reportsByPart: Map<string, ClinicalItemRow> | undefined;
 
   constructor(rows: readonly ClinicalItemRow[]) {
     for (const row of rows) {
@@ -51,6 +55,12 @@ export class PatientRecord {
     return this.rows.get(reference);
   }
 
+  /** The item as stored, to be served as its stored text. */
+  stored(reference: string): StoredResource | undefined {
+    const row = this.rows.get(reference);
+    return row ? stored(row) : undefined;
+  }
+
   resource(reference: string): Json | undefined {
     const cached = this.parsed.get(reference);
     if (cached) return cached;
@@ -61,8 +71,8 @@ export class PatientRecord {
     return resource;
   }
 
-  /** A test report's parts: request, specimens and results, and the members of its test groups. */
-  reportParts(report: Json): Json[] {
+  /** A test report's parts, as stored: request, specimens and results, and the members of its test groups. */
+  reportParts(report: Json): StoredResource[] {
     const found = new Map<string, Json>();
     const queue = [...referencesOf(report['basedOn']), ...referencesOf(report['specimen']), ...referencesOf(report['result'])];
     while (queue.length > 0) {
@@ -73,7 +83,7 @@ export class PatientRecord {
       const members = ((part['related'] as { type?: string; target?: unknown }[] | undefined) ?? []).filter((r) => r.type === 'has-member');
       queue.push(...members.flatMap((m) => referencesOf(m.target)));
     }
-    return [...found.values()];
+    return [...found.keys()].map((reference) => this.stored(reference)!);
   }
 
   /**
@@ -87,7 +97,7 @@ export class PatientRecord {
     const resource = this.resource(reference);
     if (!row || !resource) return undefined;
     const area = row.area as StructuredArea;
-    const single = (category: LinkCategory): LinkedItem => ({ category, area, entry: reference, resources: [resource], confidential: row.confidential });
+    const single = (category: LinkCategory): LinkedItem => ({ category, area, entry: reference, resources: [stored(row)], confidential: row.confidential });
     switch (row.resource_type) {
       case 'MedicationRequest':
         return this.medicationCourse(reference, row, resource);
@@ -102,7 +112,7 @@ export class PatientRecord {
       case 'ReferralRequest':
         return single('referrals');
       case 'DiagnosticReport':
-        return { ...single('investigations'), resources: [resource, ...this.reportParts(resource)] };
+        return { ...single('investigations'), resources: [stored(row), ...this.reportParts(resource)] };
       default:
         if (area === 'investigations') return this.reportHolding(reference) ?? single('investigations');
         return single(area === 'diaryEntries' ? 'diaryEntries' : 'uncategorised');
@@ -111,7 +121,12 @@ export class PatientRecord {
 
   private medicationCourse(reference: string, row: ClinicalItemRow, request: Json): LinkedItem {
     const plan = request['intent'] === 'plan' ? reference : referencesOf(request['basedOn'])[0];
-    const statementRow = this.itemsOf('medications').find((r) => r.resource_type === 'MedicationStatement' && referencesOf(this.resource(`MedicationStatement/${r.id}`)?.['basedOn'])[0] === plan);
+    this.statementsByPlan ??= new Map(
+      this.itemsOf('medications')
+        .filter((r) => r.resource_type === 'MedicationStatement')
+        .map((r) => [referencesOf(this.resource(`MedicationStatement/${r.id}`)?.['basedOn'])[0] ?? '', r]),
+    );
+    const statementRow = plan ? this.statementsByPlan.get(plan) : undefined;
     const statement = statementRow ? `MedicationStatement/${statementRow.id}` : reference;
     const planResource = plan ? this.resource(plan) : undefined;
     const medication = referencesOf(planResource?.['medicationReference'] ?? request['medicationReference'])[0];
@@ -120,21 +135,21 @@ export class PatientRecord {
       category: 'medications',
       area: 'medications',
       entry: statement,
-      resources: course.flatMap((r) => (r ? [this.resource(r)].filter((x) => x !== undefined) : [])),
+      resources: course.flatMap((r) => (r ? [this.stored(r)].filter((x) => x !== undefined) : [])),
       confidential: row.confidential || (statementRow?.confidential ?? false),
     };
   }
 
   /** The report a test result, test group, specimen or test request belongs to, with all its parts. */
   private reportHolding(reference: string): LinkedItem | undefined {
-    for (const row of this.itemsOf('investigations')) {
-      if (row.resource_type !== 'DiagnosticReport') continue;
-      const report = this.resource(`DiagnosticReport/${row.id}`)!;
-      const parts = this.reportParts(report);
-      if (parts.some((part) => `${part['resourceType'] as string}/${part['id'] as string}` === reference)) {
-        return { category: 'investigations', area: 'investigations', entry: `DiagnosticReport/${row.id}`, resources: [report, ...parts], confidential: row.confidential };
-      }
-    }
-    return undefined;
+    this.reportsByPart ??= new Map(
+      this.itemsOf('investigations')
+        .filter((r) => r.resource_type === 'DiagnosticReport')
+        .flatMap((r) => this.reportParts(this.resource(`DiagnosticReport/${r.id}`)!).map((part) => [part.key, r] as const)),
+    );
+    const row = this.reportsByPart.get(reference);
+    if (!row) return undefined;
+    const report = `DiagnosticReport/${row.id}`;
+    return { category: 'investigations', area: 'investigations', entry: report, resources: [stored(row), ...this.reportParts(this.resource(report)!)], confidential: row.confidential };
   }
 }

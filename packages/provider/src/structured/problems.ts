@@ -1,5 +1,5 @@
 import { EXTENSIONS } from '@gpconnect/fhir';
-import { clinicalList, referencedPractitionerIds, type AreaContent } from './record-lists.ts';
+import { clinicalList, type AreaContent } from './record-lists.ts';
 import { SecondaryLists, type LinkContext } from './linked-content.ts';
 import { referencesOf } from './patient-record.ts';
 
@@ -46,5 +46,5 @@ export function problemsArea(context: LinkContext, filterStatus: string | undefi
   }
   const problems = shown.map((reference) => context.servedProblem(reference));
   const resources = [clinicalList(LIST, patientId, shown.map((reference) => ({ reference })), shown.length < matching.length, recordWarnings), ...problems, ...secondary.build(patientId, recordWarnings)];
-  return { resources, practitionerIds: referencedPractitionerIds(resources), primary: new Set(shown), directlyRelated };
+  return { resources, primary: new Set(shown), directlyRelated };
 }

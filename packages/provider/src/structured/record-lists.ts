@@ -51,35 +51,35 @@ export function clinicalList(list: { code: string; display: string; title: strin
   };
 }
 
-/** Ids of the Practitioners clinical resources reference (as recorder, asserter, performer...). */
-export function referencedPractitionerIds(resources: readonly Json[]): string[] {
-  const ids = new Set<string>();
-  const visit = (value: unknown): void => {
-    if (Array.isArray(value)) return value.forEach(visit);
-    if (typeof value !== 'object' || value === null) return;
-    for (const [key, child] of Object.entries(value)) {
-      if (key === 'reference' && typeof child === 'string' && child.startsWith('Practitioner/')) ids.add(child.slice('Practitioner/'.length));
-      else visit(child);
-    }
-  };
-  resources.forEach(visit);
-  return [...ids];
+/**
+ * A stored resource served as the JSON text it is stored as, never parsed and re-serialised: most of
+ * a record passes through unchanged (issue 5: serve without re-parsing). `key` is `Type/id`.
+ */
+export class StoredResource {
+  constructor(
+    readonly key: string,
+    readonly json: string,
+  ) {}
 }
 
-/** An area's content: its Lists and clinical resources in Bundle order, and the practitioners they reference. */
+export const stored = (row: { resource_type: string; id: string; resource: string }) => new StoredResource(`${row.resource_type}/${row.id}`, row.resource);
+
+/** A resource of the Bundle: built here (Lists, served problems), or stored text passed through. */
+export type Served = Json | StoredResource;
+
+/** An area's content: its Lists and clinical resources in Bundle order. */
 export interface AreaContent {
-  resources: Json[];
-  practitionerIds: string[];
+  resources: Served[];
 }
 
 /**
  * An area whose items stand alone (one resource each): the List of the items that match, the
  * confidential ones withheld with the List saying so.
  */
-export function itemListArea(list: { code: string; display: string; title: string }, resourceType: string, matching: readonly { resource: string; confidential: boolean }[], patientId: string, recordWarnings: readonly ListWarning[]): AreaContent {
-  const shown = matching.filter((item) => !item.confidential).map((item) => JSON.parse(item.resource) as Json);
-  const entries = shown.map((r) => ({ reference: `${resourceType}/${r['id'] as string}` }));
-  return { resources: [clinicalList(list, patientId, entries, shown.length < matching.length, recordWarnings), ...shown], practitionerIds: referencedPractitionerIds(shown) };
+export function itemListArea(list: { code: string; display: string; title: string }, matching: readonly { resource_type: string; id: string; resource: string; confidential: boolean }[], patientId: string, recordWarnings: readonly ListWarning[]): AreaContent {
+  const shown = matching.filter((item) => !item.confidential).map(stored);
+  const entries = shown.map((r) => ({ reference: r.key }));
+  return { resources: [clinicalList(list, patientId, entries, shown.length < matching.length, recordWarnings), ...shown] };
 }
 
 /** Whether an item's date falls within a period (whole days, both ends inclusive); undated items always do (§8). */

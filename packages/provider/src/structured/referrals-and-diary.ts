@@ -6,7 +6,7 @@ import { itemListArea, withinPeriod, type AreaContent, type ListWarning } from '
 const REFERRALS = { code: '792931000000107', display: 'Outbound referral', title: 'Outbound referral' };
 
 export function referralsArea(items: readonly ClinicalItemRow[], period: DatePeriod | undefined, patientId: string, recordWarnings: readonly ListWarning[]): AreaContent {
-  return itemListArea(REFERRALS, 'ReferralRequest', items.filter((item) => withinPeriod(item.effective_at, period)), patientId, recordWarnings);
+  return itemListArea(REFERRALS, items.filter((item) => withinPeriod(item.effective_at, period)), patientId, recordWarnings);
 }
 
 /**
@@ -17,5 +17,5 @@ const DIARY = { code: '714311000000108', display: 'Patient recall administration
 
 export function diaryArea(items: readonly ClinicalItemRow[], searchDate: string | undefined, patientId: string, recordWarnings: readonly ListWarning[]): AreaContent {
   const due = items.filter((item) => item.status === 'active' && withinPeriod(item.effective_at, searchDate ? { end: searchDate } : undefined));
-  return itemListArea(DIARY, 'ProcedureRequest', due, patientId, recordWarnings);
+  return itemListArea(DIARY, due, patientId, recordWarnings);
 }

@@ -1,4 +1,4 @@
-import { referencedPractitionerIds, type AreaContent } from './record-lists.ts';
+import type { AreaContent } from './record-lists.ts';
 import { secondaryList, type LinkContext } from './linked-content.ts';
 import { problemLinks } from './problems.ts';
 
@@ -29,5 +29,5 @@ export function relatedProblems(context: LinkContext, returned: ReadonlySet<stri
   if (shared.length === 0) return undefined;
   const problems: Json[] = shared.map((reference) => context.servedProblem(reference));
   const list = secondaryList(TITLE, context.patientId, shared.map((reference) => ({ reference })), false, context.recordWarnings);
-  return { resources: [list, ...problems], practitionerIds: referencedPractitionerIds(problems) };
+  return { resources: [list, ...problems] };
 }

@@ -6,7 +6,7 @@ import { allergiesArea } from './allergies.ts';
 import { medicationsArea } from './medications.ts';
 import { uncategorisedArea } from './uncategorised.ts';
 import { immunisationsArea } from './immunisations.ts';
-import { dataInTransit, type AreaContent } from './record-lists.ts';
+import { dataInTransit, StoredResource, type AreaContent, type Served } from './record-lists.ts';
 import { PatientRecord } from './patient-record.ts';
 import { LinkContext } from './linked-content.ts';
 import { problemsArea, type ProblemsContent } from './problems.ts';
@@ -52,10 +52,10 @@ function areasToRead(requested: readonly StructuredArea[]): StructuredArea[] {
   return [...new Set<StructuredArea>([...requested, 'problems'])];
 }
 
-const keyOf = (resource: Json) => (typeof resource['id'] === 'string' ? `${resource['resourceType'] as string}/${resource['id']}` : undefined);
+const keyOf = (resource: Served) => (resource instanceof StoredResource ? resource.key : typeof resource['id'] === 'string' ? `${resource['resourceType'] as string}/${resource['id']}` : undefined);
 
 /** Each resource once, where several areas return it (§3); Lists without an id are all distinct. */
-function once(resources: readonly Json[]): Json[] {
+function once(resources: readonly Served[]): Served[] {
   const seen = new Set<string>();
   return resources.filter((resource) => {
     const key = keyOf(resource);
@@ -75,6 +75,17 @@ function warning(text: string, diagnostics: string): Json {
     details: { coding: [{ system: WARNING_SYSTEM, code: 'NOT_IMPLEMENTED', display: 'Not implemented' }], text },
     diagnostics,
   };
+}
+
+/**
+ * Ids of the Practitioners the clinical resources reference (as recorder, asserter, performer...),
+ * read off their JSON text: the resources are compact JSON, serialised or stored, so a reference is
+ * always spelt `"reference":"Practitioner/<id>"`.
+ */
+function referencedPractitionerIds(texts: readonly string[]): string[] {
+  const ids = new Set<string>();
+  for (const text of texts) for (const match of text.matchAll(/"reference":"Practitioner\/([^"]+)"/g)) ids.add(match[1]!);
+  return [...ids];
 }
 
 /** A stored resource as a structured Bundle carries it: no versionId or lastUpdated (§3). */
@@ -148,18 +159,15 @@ export async function structuredBundle(db: Kysely<Database>, practice: PracticeR
     ...request.unrecognised.map((name) => warning(`${name} is an unrecognised parameter`, name)),
     ...disabled.map((area) => warning(`${AREA_PARAMETERS[area]} has been disabled`, AREA_PARAMETERS[area])),
   ];
-  const practitionerIds = [...(patient.row.usual_gp_id ? [patient.row.usual_gp_id] : []), ...areas.flatMap((a) => a.practitionerIds)];
-  const resources: Json[] = [
-    withoutVersionMeta(patient.served.json),
-    ...(await adminResources(db, practice, practitionerIds)),
-    ...once(areas.flatMap((a) => a.resources)),
-    ...(issues.length > 0 ? [{ resourceType: 'OperationOutcome', meta: { profile: [PROFILES.operationOutcome] }, issue: issues }] : []),
+  // Stored resources go out as the text they are stored as; only what was built here is serialised.
+  const clinical = once(areas.flatMap((a) => a.resources)).map((r) => (r instanceof StoredResource ? r.json : JSON.stringify(r)));
+  const practitionerIds = [...(patient.row.usual_gp_id ? [patient.row.usual_gp_id] : []), ...referencedPractitionerIds(clinical)];
+  const entries = [
+    JSON.stringify(withoutVersionMeta(patient.served.json)),
+    ...(await adminResources(db, practice, practitionerIds)).map((r) => JSON.stringify(r)),
+    ...clinical,
+    ...(issues.length > 0 ? [JSON.stringify({ resourceType: 'OperationOutcome', meta: { profile: [PROFILES.operationOutcome] }, issue: issues })] : []),
   ];
-  return JSON.stringify({
-    resourceType: 'Bundle',
-    id: traceId,
-    meta: { profile: [PROFILES.structuredRecordBundle] },
-    type: 'collection',
-    entry: resources.map((resource) => ({ resource })),
-  });
+  const head = JSON.stringify({ resourceType: 'Bundle', id: traceId, meta: { profile: [PROFILES.structuredRecordBundle] }, type: 'collection' });
+  return `${head.slice(0, -1)},"entry":[${entries.map((json) => `{"resource":${json}}`).join(',')}]}`;
 }

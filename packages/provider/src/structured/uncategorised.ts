@@ -11,5 +11,5 @@ import { itemListArea, withinPeriod, type AreaContent, type ListWarning } from '
 const LIST = { code: '826501000000100', display: 'Miscellaneous record', title: 'Uncategorised data' };
 
 export function uncategorisedArea(items: readonly ClinicalItemRow[], period: DatePeriod | undefined, patientId: string, recordWarnings: readonly ListWarning[]): AreaContent {
-  return itemListArea(LIST, 'Observation', items.filter((item) => withinPeriod(item.effective_at, period)), patientId, recordWarnings);
+  return itemListArea(LIST, items.filter((item) => withinPeriod(item.effective_at, period)), patientId, recordWarnings);
 }
