@@ -50,7 +50,7 @@ const RESULTS_FILE = new URL('./results/latest.json', import.meta.url);
 /** Generated records sampled by the structured-record scenarios, by size. */
 const STRUCTURED_PATIENTS = { items300: envNumber('BENCH_STRUCTURED_PATIENTS', 200, true), items1000: Math.max(1, Math.round(envNumber('BENCH_STRUCTURED_PATIENTS', 200, true) / 4)) };
 /** Patients the scale run grows the store to (0: no scale run). */
-const SCALE_PATIENTS = envNumber('BENCH_SCALE_PATIENTS', 100_000, true);
+const SCALE_PATIENTS = process.env['BENCH_SCALE_PATIENTS'] === '0' ? 0 : envNumber('BENCH_SCALE_PATIENTS', 100_000, true);
 /** Connections of the burst the provider must shed rather than collapse under. */
 const BURST_CONNECTIONS = 100;
 
@@ -300,7 +300,8 @@ async function main(): Promise<void> {
   const only = process.env['BENCH_ONLY']?.toLowerCase();
   const selected = (name: string) => !only || name.toLowerCase().includes(only);
   const structuredScenarios: Scenario[] = [];
-  if (selected('structured record')) {
+  const STRUCTURED_NAMES = ['Structured record (300 items)', 'Structured record (1,000 items)', 'Structured record (300 items) through the SSP'] as const;
+  if (STRUCTURED_NAMES.some(selected)) {
     console.log(`bench: generating ${STRUCTURED_PATIENTS.items300} records of 300 items and ${STRUCTURED_PATIENTS.items1000} of 1,000...`);
     const sets = await prepareStructuredRecords(db, ods, { patients300: STRUCTURED_PATIENTS.items300, patients1000: STRUCTURED_PATIENTS.items1000 });
     const operation = '/Patient/$gpc.getstructuredrecord';
@@ -310,10 +311,10 @@ async function main(): Promise<void> {
       const scenario = { name, interaction: 'getStructuredRecord' as const, goal, provider: direct(set.practiceOds), ceiling: { origin: ceiling.origin, path: `${ceiling.rootPath(set.practiceOds)}${operation}` }, bodies: fullRecordBodies(set.nhsNumbers), ...(toAsid ? { toAsid } : {}) };
       return { ...scenario, confirm: (asid) => confirmStructured(scenario, asid, items) };
     };
-    const through = { name: 'Structured record (300 items) through the SSP', interaction: 'getStructuredRecord' as const, goal: SSP_GOAL, provider: { origin: sspOrigin, path: `/${providerOrigin}${structuredPath(ods)}` }, ceiling: direct(ods), bodies: fullRecordBodies(sets.items300.nhsNumbers) };
+    const through = { name: STRUCTURED_NAMES[2], interaction: 'getStructuredRecord' as const, goal: SSP_GOAL, provider: { origin: sspOrigin, path: `/${providerOrigin}${structuredPath(ods)}` }, ceiling: direct(ods), bodies: fullRecordBodies(sets.items300.nhsNumbers) };
     structuredScenarios.push(
-      structured('Structured record (300 items)', sets.items300, 300, STRUCTURED_300_GOAL, undefined),
-      structured('Structured record (1,000 items)', sets.items1000, 1000, STRUCTURED_1000_GOAL, LARGE_RECORD_PRACTICE.asid),
+      structured(STRUCTURED_NAMES[0], sets.items300, 300, STRUCTURED_300_GOAL, undefined),
+      structured(STRUCTURED_NAMES[1], sets.items1000, 1000, STRUCTURED_1000_GOAL, LARGE_RECORD_PRACTICE.asid),
       { ...through, confirm: (asid) => confirmStructured(through, asid, 1) },
     );
   }

@@ -32,29 +32,38 @@ function activeSince(statement: Json, plan: Json | undefined, from: string): boo
   return true;
 }
 
+/**
+ * The authorisation an issue was made under, read off its stored text: a record holds far more issues
+ * than courses, and parsing each only to find one reference is most of this area's cost. Stored JSON
+ * is compact and written by this system, so an issue's text holds `"intent":"order"` and its
+ * `"basedOn":[{"reference":"MedicationRequest/<id>"` exactly so.
+ */
+function issuedUnder(row: ClinicalItemRow): string | undefined {
+  if (row.resource_type !== 'MedicationRequest' || !row.resource.includes('"intent":"order"')) return undefined;
+  return /"basedOn":\[\{"reference":"([^"]+)"/.exec(row.resource)?.[1];
+}
+
 export function medicationsArea(items: readonly ClinicalItemRow[], options: MedicationOptions, patientId: string, recordWarnings: readonly ListWarning[]): AreaContent {
-  const parsed = items.map((item) => ({ item, resource: JSON.parse(item.resource) as Json }));
-  const byReference = new Map(parsed.map((p) => [`${p.resource['resourceType'] as string}/${p.item.id}`, p]));
-  const statements = parsed.filter((p) => p.item.resource_type === 'MedicationStatement');
-  // Issues by the authorisation they were issued under, in one pass.
-  const ordersByPlan = new Map<string, typeof parsed>();
-  for (const p of parsed) {
-    if (p.resource['intent'] !== 'order') continue;
-    for (const plan of ((p.resource['basedOn'] as unknown[] | undefined) ?? []).map(referenceOf)) {
-      if (plan) ordersByPlan.set(plan, [...(ordersByPlan.get(plan) ?? []), p]);
-    }
+  const byReference = new Map(items.map((item) => [`${item.resource_type}/${item.id}`, item]));
+  const ordersByPlan = new Map<string, ClinicalItemRow[]>();
+  for (const item of items) {
+    const plan = issuedUnder(item);
+    if (plan) ordersByPlan.set(plan, [...(ordersByPlan.get(plan) ?? []), item]);
   }
-  const courses = statements
+  const parse = (item: ClinicalItemRow | undefined) => (item ? (JSON.parse(item.resource) as Json) : undefined);
+  const courses = items
+    .filter((item) => item.resource_type === 'MedicationStatement')
     .map((statement) => {
-      const planReference = referenceOf((statement.resource['basedOn'] as unknown[] | undefined)?.[0]);
+      const resource = parse(statement)!;
+      const planReference = referenceOf((resource['basedOn'] as unknown[] | undefined)?.[0]);
       const plan = planReference ? byReference.get(planReference) : undefined;
-      const medication = byReference.get(referenceOf(statement.resource['medicationReference']) ?? '');
+      const medication = byReference.get(referenceOf(resource['medicationReference']) ?? '');
       const orders = planReference ? (ordersByPlan.get(planReference) ?? []) : [];
-      return { statement, plan, medication, orders };
+      return { statement, resource, plan, medication, orders };
     })
-    .filter((course) => options.fromDate === undefined || activeSince(course.statement.resource, course.plan?.resource, options.fromDate));
-  const shown = courses.filter((course) => !course.statement.item.confidential);
-  const list = clinicalList(LIST, patientId, shown.map((c) => ({ reference: `MedicationStatement/${c.statement.item.id}` })), shown.length < courses.length, recordWarnings);
-  const resources = shown.flatMap((c) => [c.statement, c.plan, c.medication, ...(options.includeIssues ? c.orders : [])].filter((p) => p !== undefined).map((p) => stored(p.item)));
+    .filter((course) => options.fromDate === undefined || activeSince(course.resource, parse(course.plan), options.fromDate));
+  const shown = courses.filter((course) => !course.statement.confidential);
+  const list = clinicalList(LIST, patientId, shown.map((c) => ({ reference: `MedicationStatement/${c.statement.id}` })), shown.length < courses.length, recordWarnings);
+  const resources = shown.flatMap((c) => [c.statement, c.plan, c.medication, ...(options.includeIssues ? c.orders : [])].filter((item) => item !== undefined).map(stored));
   return { resources: [list, ...resources] };
 }
