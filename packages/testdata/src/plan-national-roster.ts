@@ -21,6 +21,7 @@ import { planObservations } from './plan-observations.ts';
 import { planImmunisations } from './plan-immunisations.ts';
 import { planReferralsAndRecalls } from './plan-referrals-and-recalls.ts';
 import { planInvestigations } from './plan-investigations.ts';
+import { planDocuments, type PlannedDocument } from './plan-documents.ts';
 
 /** Name of the fixture set: the `fixture` column of every row the roster load writes. */
 export const NATIONAL_ROSTER_FIXTURE = 'national-roster';
@@ -82,6 +83,8 @@ export interface NationalRosterPlan {
   slots: PlannedSlotRow[];
   /** Clinical record items (see plan-allergies.ts). */
   clinicalItems: PlannedClinicalItemRow[];
+  /** Documents and their files (see plan-documents.ts). */
+  documents: PlannedDocument[];
   /** National (not per practice) PDS records the fixture owns. */
   pdsPeople: Omit<PdsPerson, 'version'>[];
 }
@@ -357,6 +360,10 @@ export function planNationalRoster(options: NationalRosterOptions, roster: Natio
     schedules,
     slots,
     clinicalItems: [...planAllergies(patients, today, row), ...planMedications(patients, today, row), ...planObservations(patients, today, row), ...planImmunisations(patients, today, row), ...planReferralsAndRecalls(patients, today, row), ...planInvestigations(patients, today, row)],
+    documents: planDocuments(patients, today, row, {
+      practice: { id: practiceOrganisationId, odsCode: practiceOds },
+      hospital: { id: organisationIds[heldOrganisations.findIndex((o) => o.key === 'ORG2')]!, odsCode: required(org2, 'organisation ORG2').odsCode },
+    }),
     pdsPeople,
   };
 }
