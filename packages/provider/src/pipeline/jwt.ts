@@ -83,7 +83,8 @@ function practitionerName(practitioner: Json, release: FhirRelease): string {
   return [...given, familyText].join(' ');
 }
 
-function checkScope(scopeClaim: unknown, interaction: InteractionDefinition): void {
+/** Checks requested_scope and tells whether it asks for sensitive information (conf/R). */
+function checkScope(scopeClaim: unknown, interaction: InteractionDefinition): boolean {
   if (typeof scopeClaim !== 'string') fail('BAD_REQUEST', 'The JWT requested_scope claim must be a string');
   const [scope, ...confidentiality] = scopeClaim.split(' ').filter((part) => part !== '');
   if (!scope || !(REQUESTED_SCOPES as readonly string[]).includes(scope)) fail('BAD_REQUEST', `Unknown JWT requested_scope ${JSON.stringify(scopeClaim)}`);
@@ -92,6 +93,7 @@ function checkScope(scopeClaim: unknown, interaction: InteractionDefinition): vo
     if (conf !== 'conf/N' && !(conf === 'conf/R' && migrating)) fail('BAD_REQUEST', `Unsupported confidentiality scope ${JSON.stringify(conf)}`);
   }
   if (scope !== interaction.scope) fail('BAD_REQUEST', `The JWT requested_scope ${scope} does not permit this interaction (it needs ${interaction.scope})`);
+  return confidentiality.includes('conf/R');
 }
 
 /**
@@ -117,7 +119,7 @@ export function checkBearerToken(
   if ((exp as number) <= now) fail('BAD_REQUEST', 'The JWT has expired');
   const reason = claims['reason_for_request'];
   if (!(interaction.reasons as readonly unknown[]).includes(reason)) fail('BAD_REQUEST', `The JWT reason_for_request ${JSON.stringify(reason)} is not allowed for this interaction`);
-  checkScope(claims['requested_scope'], interaction);
+  const sensitiveScope = checkScope(claims['requested_scope'], interaction);
 
   const device = checkClaimResource('requesting_device', claims['requesting_device'], 'Device', release);
   const organisation = checkClaimResource('requesting_organization', claims['requesting_organization'], 'Organization', release);
@@ -141,5 +143,6 @@ export function checkBearerToken(
     sdsUserId,
     roleProfileId: identifierValue(practitioner, [IDENTIFIER_SYSTEMS.sdsRoleProfileId, LEGACY_ROLE_PROFILE_ID]) ?? null,
     device: deviceIdentifier && typeof deviceIdentifier.value === 'string' ? `${String(deviceIdentifier.system ?? '')}|${deviceIdentifier.value}` : null,
+    sensitiveScope,
   };
 }

@@ -11,6 +11,8 @@ export interface Requester {
   sdsUserId: string | null;
   roleProfileId: string | null;
   device: string | null;
+  /** The JWT asked for sensitive information too (`conf/R` in requested_scope, migrations only: general.md §3). */
+  sensitiveScope: boolean;
 }
 
 /**
