@@ -1,6 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
+import { gunzipSync } from 'node:zlib';
 import { ALL_CAPABILITIES, IDENTIFIER_SYSTEMS, PROFILES } from '@gpconnect/fhir';
 import { queryAuditEvents, setPracticeCapabilities } from '@gpconnect/store';
 import { planNationalRoster } from '@gpconnect/testdata';
@@ -224,6 +225,11 @@ for (const backend of testStoreBackends()) {
           const content = binaryContent(await migrate('4-binary-1'), '4-binary-1', 'image/png');
           assert.equal(content.length, FILES.get('4-binary-1')!.length);
           assert.equal(sha256(content), sha256(FILES.get('4-binary-1')!));
+          // Compressed on the way, as consumers ask for it: the same file comes out.
+          const gzipped = await provider.send('migrateDocument', { path: 'Binary/4-binary-1', headers: { 'accept-encoding': 'gzip' } });
+          assert.deepEqual([gzipped.statusCode, gzipped.headers['content-encoding']], [200, 'gzip']);
+          const binary = JSON.parse(gunzipSync(gzipped.rawPayload).toString('utf8')) as { content: string };
+          assert.equal(sha256(Buffer.from(binary.content, 'base64')), sha256(FILES.get('4-binary-1')!));
         } finally {
           await setPdsPractice(CRANK, PRACTICE.ods);
         }
