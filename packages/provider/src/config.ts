@@ -8,6 +8,8 @@ export interface ProviderConfig {
   practiceCacheTtlMs: number;
   /** Largest request body accepted, in bytes. */
   bodyLimit: number;
+  /** Days after death a deceased patient's documents stay shareable through Access Document (documents.md §7). */
+  documentsDeceasedAccessDays: number;
   /** Validate every STU3 response against its profiles, logging and counting violations (costs CPU: off in production by default). */
   validateResponses: boolean;
 }
@@ -18,6 +20,7 @@ export const DEFAULT_CONFIG: ProviderConfig = {
   publisher: 'gpconnect open-source project',
   practiceCacheTtlMs: 2000,
   bodyLimit: 5 * 1024 * 1024,
+  documentsDeceasedAccessDays: 28,
   validateResponses: false,
 };
 

@@ -1,8 +1,12 @@
 import { fail } from '@gpconnect/fhir';
-import { findPatientById, type Database, type Kysely, type PatientWithPdsFlags } from '@gpconnect/store';
-import { findDisclosablePatientByNhsNumber, type ServedPatient } from '../foundations/patients.ts';
+import { findPatientWithPdsFlags, type Database, type Kysely, type PatientWithPdsFlags } from '@gpconnect/store';
+import { servablePatient, type ServedPatient } from '../foundations/patients.ts';
 import { isLogicalId } from '../foundations/search-identifier.ts';
+import { isDisclosable } from '../foundations/registration-status.ts';
+import { VERIFIED } from '../foundations/nhs-number-verification.ts';
 import type { GpConnectContext } from '../pipeline/request-context.ts';
+
+const DAY_MS = 86_400_000;
 
 /** A patient whose documents Access Document may share, with the record behind them. */
 export interface DocumentsPatient {
@@ -10,23 +14,54 @@ export interface DocumentsPatient {
   served: ServedPatient;
 }
 
+/** Whether the practice or PDS says the patient died within the last `days` days. */
+function diedWithin(row: PatientWithPdsFlags, now: Date, days: number): boolean {
+  const died = row.deceased_at ?? row.pds_deceased_at;
+  if (died === null) return false;
+  const since = now.getTime() - Date.parse(died);
+  return since >= 0 && since <= days * DAY_MS;
+}
+
 /**
- * Access Document serves only patients registered here for GMS (Regular), stricter than Foundations
- * (documents.md §2), and otherwise the rules every capability applies to disclosure.
+ * The record Access Document may share, or undefined (documents.md §2, §7): only patients registered
+ * here for GMS (Regular), stricter than Foundations; otherwise the rules every capability applies,
+ * except that a patient who died within the access period is still served (their registration must
+ * still be on record here; the other rules apply as in life). The audit trail learns whose record it was.
  */
-export function isDocumentsPatient(row: PatientWithPdsFlags): boolean {
-  return row.registration_type === 'R';
+export async function findDocumentsPatient(
+  db: Kysely<Database>,
+  practiceOds: string,
+  by: { id: string } | { nhsNumber: string },
+  context: GpConnectContext,
+  now: Date,
+  deceasedAccessDays: number,
+): Promise<DocumentsPatient | undefined> {
+  const row = await findPatientWithPdsFlags(db, practiceOds, by);
+  if (!row) return undefined;
+  context.patientNhsNumber = row.nhs_number;
+  if (row.registration_type !== 'R') return undefined;
+  if (diedWithin(row, now, deceasedAccessDays)) {
+    const disclosableInLife = isDisclosable({ ...row, deceased_at: null, pds_deceased_at: null }, now) && row.nhs_number_verification === VERIFIED;
+    return disclosableInLife ? { row, served: { json: row.resource, version: row.version } } : undefined;
+  }
+  const served = await servablePatient(db, row, now);
+  return served && { row, served };
 }
 
 /**
  * The patient with logical id `id` whose documents may be searched or retrieved (documents.md §3):
- * PATIENT_NOT_FOUND unless Foundations would disclose them and they are registered here for GMS;
- * NO_PATIENT_CONSENT when they have dissented. The audit trail learns whose record was asked for.
+ * PATIENT_NOT_FOUND unless findDocumentsPatient finds them; NO_PATIENT_CONSENT when they have dissented.
  */
-export async function documentsPatient(db: Kysely<Database>, practiceOds: string, id: string | undefined, context: GpConnectContext, now: Date): Promise<DocumentsPatient> {
-  const stored = isLogicalId(id) ? await findPatientById(db, practiceOds, id) : undefined;
-  const found = stored ? await findDisclosablePatientByNhsNumber(db, practiceOds, stored.nhs_number, context, now) : undefined;
-  if (!found || !isDocumentsPatient(found.row)) fail('PATIENT_NOT_FOUND', `No patient with id ${JSON.stringify(id)} whose documents can be shared`);
+export async function documentsPatient(
+  db: Kysely<Database>,
+  practiceOds: string,
+  id: string | undefined,
+  context: GpConnectContext,
+  now: Date,
+  deceasedAccessDays: number,
+): Promise<DocumentsPatient> {
+  const found = isLogicalId(id) ? await findDocumentsPatient(db, practiceOds, { id }, context, now, deceasedAccessDays) : undefined;
+  if (!found) fail('PATIENT_NOT_FOUND', `No patient with id ${JSON.stringify(id)} whose documents can be shared`);
   if (found.row.dissent) fail('NO_PATIENT_CONSENT', 'The patient has dissented from sharing their record');
   return found;
 }

@@ -80,6 +80,14 @@ for (const backend of testStoreBackends()) {
         }
       });
 
+      test('a patient who died within the 28-day access period is still found (§7); one who died long ago is not', async () => {
+        const bundle = expectResource(await find(`${IDENTIFIER_SYSTEMS.nhsNumber}|9658220290`), 'Bundle');
+        assert.deepEqual(bundleEntries(bundle as { entry?: { resource: Json }[] }).map((r) => [r['id'], r['deceasedDateTime']]), [['html-18', addDays(TODAY, -7)]]);
+        const documents = bundleEntries(expectResource(await search('html-18'), 'Bundle') as { entry?: { resource: Json }[] });
+        assert.deepEqual(documents.map((r) => `${r['resourceType'] as string}/${r['id'] as string}`), ['Patient/html-18', 'Organization/1', 'Practitioner/1', 'PractitionerRole/1']);
+        expectOperationOutcome(await search('18'), 'PATIENT_NOT_FOUND');
+      });
+
       test('identifier problems are INVALID_PARAMETER; a bad check digit is INVALID_NHS_NUMBER', async () => {
         expectOperationOutcome(await provider.send('documentsSearchPatients', { path: 'Patient' }), 'INVALID_PARAMETER');
         expectOperationOutcome(await find(SKELLY), 'INVALID_PARAMETER');

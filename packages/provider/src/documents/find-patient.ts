@@ -1,9 +1,8 @@
 import { fail, GpConnectError, IDENTIFIER_SYSTEMS, isValidNhsNumber } from '@gpconnect/fhir';
 import type { Handler } from '../http/handler.ts';
-import { findDisclosablePatientByNhsNumber } from '../foundations/patients.ts';
 import { readSearchIdentifier } from '../foundations/search-identifier.ts';
 import { documentsSearchset } from './documents-bundle.ts';
-import { isDocumentsPatient } from './documents-patient.ts';
+import { findDocumentsPatient } from './documents-patient.ts';
 
 type Query = Readonly<Record<string, string | string[] | undefined>>;
 
@@ -22,13 +21,14 @@ function readNhsNumberIdentifier(query: Query): string {
 }
 
 /**
- * Find a patient (documents.md §2): the patient with that NHS number when they are registered here
- * for GMS and may be disclosed; no match is an empty searchset, not an error.
+ * Find a patient (documents.md §2): the patient with that NHS number when Access Document may share
+ * their record (see findDocumentsPatient); no match is an empty searchset, not an error.
  */
-export const documentsSearchPatients: Handler = async ({ practice, query, context, serviceBaseUrl }, { db, clock }) => {
+export const documentsSearchPatients: Handler = async ({ practice, query, context, serviceBaseUrl }, { db, clock, config }) => {
   const nhsNumber = readNhsNumberIdentifier(query);
   if (!isValidNhsNumber(nhsNumber)) fail('INVALID_NHS_NUMBER', 'identifier: not a valid NHS number');
-  const found = await findDisclosablePatientByNhsNumber(db, practice.ods_code, nhsNumber, context, clock());
-  const patients = found && isDocumentsPatient(found.row) ? [JSON.parse(found.served.json) as Record<string, unknown>] : [];
+  context.patientNhsNumber = nhsNumber;
+  const found = await findDocumentsPatient(db, practice.ods_code, { nhsNumber }, context, clock(), config.documentsDeceasedAccessDays);
+  const patients = found ? [JSON.parse(found.served.json) as Record<string, unknown>] : [];
   return documentsSearchset(context.traceId, serviceBaseUrl, patients);
 };

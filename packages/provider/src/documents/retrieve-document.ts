@@ -31,10 +31,10 @@ function noSuchDocument(binaryId: string | undefined): never {
  * shared, up to 5 MB. Confidential documents are not retrievable (§7); larger files are
  * NO_RECORD_FOUND (their DocumentReference is a placeholder saying so).
  */
-export const retrieveDocument: Handler = async ({ practice, params, context }, { db, clock }) => {
+export const retrieveDocument: Handler = async ({ practice, params, context }, { db, clock, config }) => {
   const document = await findDocument(db, practice.ods_code, params['id']);
   if (!document || document.confidential) noSuchDocument(params['id']);
-  await documentsPatient(db, practice.ods_code, document.patient_id, context, clock());
+  await documentsPatient(db, practice.ods_code, document.patient_id, context, clock(), config.documentsDeceasedAccessDays);
   if (document.size_bytes > RETRIEVE_LIMIT_BYTES) fail('NO_RECORD_FOUND', `Binary/${document.binary_id} is larger than 5 MB, the limit of Retrieve a document`);
   return binaryResponse(db, document);
 };

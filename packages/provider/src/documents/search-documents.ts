@@ -15,9 +15,9 @@ const parsed = (rows: readonly StoredResource[]) => rows.map((row) => withoutVer
  * the practice and every author and custodian organisation, the usual GP and every author
  * practitioner, and the roles of those practitioners.
  */
-export const searchDocuments: Handler = async ({ practice, params, query, context, serviceBaseUrl }, { db, clock }) => {
+export const searchDocuments: Handler = async ({ practice, params, query, context, serviceBaseUrl }, { db, clock, config }) => {
   const search = readDocumentSearch(query);
-  const patient = await documentsPatient(db, practice.ods_code, params['id'], context, clock());
+  const patient = await documentsPatient(db, practice.ods_code, params['id'], context, clock(), config.documentsDeceasedAccessDays);
   const documents = (await searchPatientDocuments(db, practice.ods_code, patient.row.id, search)).map((row) => servedDocumentReference(row, serviceBaseUrl));
   const organisationIds = new Set([practice.organisation_id, ...documents.flatMap((d) => referencedIds(d, 'Organization'))]);
   const practitionerIds = new Set([...(patient.row.usual_gp_id ? [patient.row.usual_gp_id] : []), ...documents.flatMap((d) => referencedIds(d, 'Practitioner'))]);
