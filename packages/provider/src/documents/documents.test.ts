@@ -125,6 +125,13 @@ for (const backend of testStoreBackends()) {
         assert.equal(audit?.outcome_code, 'OK');
       });
 
+      test('the same search in XML: the same entries, in the official element order', async () => {
+        const response = await provider.send('searchDocuments', { path: `Patient/2/DocumentReference?${MANDATORY.join('&')}`, headers: { accept: 'application/fhir+xml' } });
+        const xml = bundleEntries(expectResource(response, 'Bundle', 200, 'xml') as { entry: { resource: Json }[] });
+        const json = bundleEntries(expectResource(await search('2'), 'Bundle') as { entry: { resource: Json }[] });
+        assert.deepEqual(xml, json);
+      });
+
       test('patient2 holds a document authored by the practice, filed within the last year and more than two days ago', async () => {
         const references = bundleEntries(expectResource(await search('2', `author=${ods(PRACTICE.ods)}`), 'Bundle') as { entry: { resource: Json }[] }).filter((r) => r['resourceType'] === 'DocumentReference');
         const indexed = references.map((r) => Date.parse(r['indexed'] as string));
