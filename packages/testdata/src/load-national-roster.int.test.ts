@@ -141,7 +141,7 @@ for (const backend of testStoreBackends()) {
         practitionerRoles: 3,
         patients: 35,
         clinicalItems: 118,
-        documents: 5,
+        documents: 6,
         schedules: 4,
         slots: PLAN.slots.length,
         pdsPeople: 192,

@@ -1,7 +1,7 @@
 import { PROFILES } from '@gpconnect/fhir';
 import type { NewDocumentRow } from '@gpconnect/store';
 import { addDays } from './dates.ts';
-import { pdfFile, pngFile, rtfFile, textFile } from './document-files.ts';
+import { docxFile, pdfFile, pngFile, rtfFile, textFile } from './document-files.ts';
 import { RECORD_ITEM_IDENTIFIER_SYSTEM } from './plan-allergies.ts';
 import type { ResourceRow } from './planned-row.ts';
 
@@ -69,6 +69,16 @@ const DOCUMENTS: Record<string, DocumentSpec[]> = {
       contentType: 'text/plain',
       file: () => textFile(['Counselling service', 'Letter withheld from other organisations by the practice.']),
       confidential: true,
+    },
+    {
+      type: 'Referral letter',
+      description: 'Physiotherapy referral letter',
+      author: 'practice',
+      // The day of patient2's physiotherapy referral (plan-referrals-and-recalls.ts).
+      createdDaysAgo: 250,
+      indexedDaysAgo: 250,
+      contentType: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+      file: () => docxFile(['Referral to physiotherapy', 'Knee pain on walking for three months; please assess and treat.', 'Coxwold Surgery']),
     },
   ],
   '4': [

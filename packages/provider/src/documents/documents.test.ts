@@ -103,7 +103,7 @@ for (const backend of testStoreBackends()) {
         assert.deepEqual(bundle.entry.map((e) => e.fullUrl), bundle.entry.map((e) => `${BASE}/${e.resource['resourceType'] as string}/${e.resource['id'] as string}`));
         assert.deepEqual(
           bundle.entry.map((e) => `${e.resource['resourceType'] as string}/${e.resource['id'] as string}`),
-          ['Patient/2', 'DocumentReference/2-document-2', 'DocumentReference/2-document-1', 'DocumentReference/2-document-3', 'Organization/1', 'Organization/2', 'Practitioner/1', 'PractitionerRole/1'],
+          ['Patient/2', 'DocumentReference/2-document-2', 'DocumentReference/2-document-1', 'DocumentReference/2-document-5', 'DocumentReference/2-document-3', 'Organization/1', 'Organization/2', 'Practitioner/1', 'PractitionerRole/1'],
         );
         for (const { resource } of bundle.entry) assert.equal('versionId' in (resource['meta'] as Json) || 'lastUpdated' in (resource['meta'] as Json), false);
         const references = bundle.entry.map((e) => e.resource).filter((r) => r['resourceType'] === 'DocumentReference');
@@ -140,17 +140,17 @@ for (const backend of testStoreBackends()) {
 
       test('created: ge, le and both; a date is the whole day; no created date falls back to indexed', async () => {
         assert.deepEqual(await documentIds('2', `created=ge${addDays(TODAY, -45)}`), ['2-document-2']);
-        assert.deepEqual(await documentIds('2', `created=le${addDays(TODAY, -45)}`), ['2-document-1', '2-document-3']);
+        assert.deepEqual(await documentIds('2', `created=le${addDays(TODAY, -45)}`), ['2-document-1', '2-document-5', '2-document-3']);
         assert.deepEqual(await documentIds('2', `created=ge${addDays(TODAY, -100)}`, `created=le${addDays(TODAY, -45)}`), ['2-document-1']);
-        assert.deepEqual(await documentIds('2', `created=le${addDays(TODAY, -30)}`), ['2-document-2', '2-document-1', '2-document-3']);
+        assert.deepEqual(await documentIds('2', `created=le${addDays(TODAY, -30)}`), ['2-document-2', '2-document-1', '2-document-5', '2-document-3']);
         assert.deepEqual(await documentIds('2', `created=ge${addDays(TODAY, -30)}T09:35:01%2B00:00`), []);
-        assert.deepEqual(await documentIds('2', `created=le${addDays(TODAY, -30)}T09:35:00%2B00:00`), ['2-document-2', '2-document-1', '2-document-3']);
+        assert.deepEqual(await documentIds('2', `created=le${addDays(TODAY, -30)}T09:35:00%2B00:00`), ['2-document-2', '2-document-1', '2-document-5', '2-document-3']);
         assert.deepEqual(await documentIds('2', `created=le${addDays(TODAY, -399)}`), ['2-document-3']);
       });
 
       test('author: organisations by ODS code only', async () => {
         assert.deepEqual(await documentIds('2', `author=${ods('R1A14')}`), ['2-document-1']);
-        assert.deepEqual(await documentIds('2', `author=${ods(PRACTICE.ods)}`), ['2-document-2']);
+        assert.deepEqual(await documentIds('2', `author=${ods(PRACTICE.ods)}`), ['2-document-2', '2-document-5']);
         assert.deepEqual(await documentIds('2', `author=${ods('X12345')}`), []);
       });
 
@@ -214,7 +214,7 @@ for (const backend of testStoreBackends()) {
       const retrieve = (binaryId: string, accept?: string) => provider.send('retrieveDocument', { path: `Binary/${binaryId}`, ...(accept ? { headers: { accept } } : {}) });
 
       test('each file of patient2 comes back byte for byte, in JSON and in XML', async () => {
-        for (const [binaryId, contentType] of [['2-binary-1', 'application/pdf'], ['2-binary-2', 'text/plain'], ['2-binary-3', 'application/rtf']] as const) {
+        for (const [binaryId, contentType] of [['2-binary-1', 'application/pdf'], ['2-binary-2', 'text/plain'], ['2-binary-3', 'application/rtf'], ['2-binary-5', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document']] as const) {
           const content = binaryContent(await retrieve(binaryId), binaryId, contentType);
           assert.equal(sha256(content), sha256(FILES.get(binaryId)!), binaryId);
         }
