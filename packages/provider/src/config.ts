@@ -10,6 +10,8 @@ export interface ProviderConfig {
   bodyLimit: number;
   /** Structured records assembled at once, and how many more may wait; beyond that, 429 (structured/assembly-limit.ts). */
   structuredAssemblies: { concurrent: number; queued: number };
+  /** Days after death a deceased patient's documents stay shareable through Access Document (documents.md §7). */
+  documentsDeceasedAccessDays: number;
   /** Validate every STU3 response against its profiles, logging and counting violations (costs CPU: off in production by default). */
   validateResponses: boolean;
 }
@@ -20,6 +22,7 @@ export const DEFAULT_CONFIG: ProviderConfig = {
   publisher: 'gpconnect open-source project',
   practiceCacheTtlMs: 2000,
   bodyLimit: 5 * 1024 * 1024,
+  documentsDeceasedAccessDays: 28,
   validateResponses: false,
   structuredAssemblies: { concurrent: 4, queued: 16 },
 };

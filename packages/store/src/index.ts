@@ -13,3 +13,4 @@ export type { Insertable, Kysely, Transaction } from 'kysely';
 export * from './repositories/appointments.ts';
 export * from './repositories/ssp-hops.ts';
 export * from './repositories/clinical-items.ts';
+export * from './repositories/documents.ts';

@@ -170,6 +170,37 @@ export interface ClinicalItemTable extends ResourceColumns {
   provenance: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
+/**
+ * A document of a patient's record (documents.md §4). `resource` is its DocumentReference as served
+ * except `content.attachment.url` and `title`, which depend on the service root's address and on the
+ * interaction (a file too large to retrieve is a placeholder), and are added when it is served.
+ */
+export interface DocumentTable extends ResourceColumns {
+  patient_id: string;
+  /** Logical id of the file's Binary. */
+  binary_id: string;
+  /** The type's display or text: `description` searches it too (documents.md §3). */
+  type_text: string;
+  /** ODS code of the authoring organisation, when an organisation is the author. */
+  author_ods: string | null;
+  created_at: ColumnType<Date | null, Date | string | null, Date | string | null>;
+  indexed_at: ColumnType<Date, Date | string, Date | string>;
+  description: string | null;
+  /** The file's size in bytes: the sum of its chunks. */
+  size_bytes: number;
+  content_type: string;
+  /** Withheld by the practice's confidentiality policy: only a migration asking for it may have it (§7). */
+  confidential: ColumnType<boolean, boolean | undefined, boolean>;
+}
+
+/** One fixed-size piece of a document's file, `seq` from 0 (see DOCUMENT_CHUNK_BYTES). */
+export interface DocumentContentTable {
+  practice_ods: string;
+  binary_id: string;
+  seq: number;
+  chunk: Uint8Array;
+}
+
 export interface AuditEventTable {
   /** Monotonic sequence number (general.md §12). */
   seq: Generated<number>;
@@ -232,6 +263,8 @@ export interface Database {
   patient: PatientTable;
   pds_person: PdsPersonTable;
   clinical_item: ClinicalItemTable;
+  document: DocumentTable;
+  document_content: DocumentContentTable;
   schedule: ScheduleTable;
   slot: SlotTable;
   appointment: AppointmentTable;
@@ -248,6 +281,8 @@ export const PRACTICE_RESOURCE_TABLES = [
   'slot',
   'schedule',
   'clinical_item',
+  // A document's chunks go with it (on delete cascade).
+  'document',
   'patient',
   'practitioner_role',
   'practitioner',

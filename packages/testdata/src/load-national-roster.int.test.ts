@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ALL_CAPABILITIES, checkConformance, checkStructure, CODE_SYSTEMS, EXTENSIONS, IDENTIFIER_SYSTEMS, PROFILES, validateResource } from '@gpconnect/fhir';
-import { bookAppointment, findFreeSlots, servedSlotJson, findPdsPerson, findPractice, insertPatient, listFixtureLoads, openStore, sql, type Database, type Kysely, type Store } from '@gpconnect/store';
+import { bookAppointment, findFreeSlots, servedSlotJson, findPdsPerson, findPractice, insertDocument, insertPatient, listFixtureLoads, openStore, sql, type Database, type Kysely, type Store } from '@gpconnect/store';
 import { testStoreBackends } from '../../store/src/testing.ts';
 import { addDays } from './dates.ts';
 import { isRosterLoaded, loadNationalRoster, resetNationalRoster } from './load-national-roster.ts';
@@ -26,6 +26,8 @@ const TABLES: Record<keyof Database, string[]> = {
   practitioner_role: ['practice_ods', 'id'],
   patient: ['practice_ods', 'id'],
   clinical_item: ['practice_ods', 'id'],
+  document: ['practice_ods', 'id'],
+  document_content: ['practice_ods', 'binary_id', 'seq'],
   schedule: ['practice_ods', 'id'],
   slot: ['practice_ods', 'id'],
   appointment: ['practice_ods', 'id'],
@@ -78,6 +80,8 @@ async function mutate(db: Kysely<Database>, practiceOds: string): Promise<void> 
   });
   await sql`insert into clinical_item (practice_ods, id, version, resource, last_updated, fixture, patient_id, resource_type, area)
     values (${practiceOds}, 'api-item', 1, '{}', ${NOW}, null, '2', 'AllergyIntolerance', 'allergies')`.execute(db);
+  await insertDocument(db, { practice_ods: practiceOds, id: 'api-document', version: 1, resource: '{}', last_updated: NOW, fixture: null, patient_id: '2', binary_id: 'api-binary', type_text: 'Letter', indexed_at: NOW, content_type: 'text/plain' }, [Buffer.from('hello')]);
+  await sql`update document_content set chunk = ${Buffer.from([0])} where practice_ods = ${practiceOds} and binary_id = '4-binary-1' and seq = 3`.execute(db);
   await sql`update patient set version = version + 1, resource = '{"changed":true}', registration_status = 'inactive' where practice_ods = ${practiceOds} and id = '2'`.execute(db);
   await sql`update practitioner set sds_user_id = 'G00000000' where practice_ods = ${practiceOds} and id = '1'`.execute(db);
   await sql`delete from practitioner_role where practice_ods = ${practiceOds} and id = '3'`.execute(db);
@@ -137,6 +141,7 @@ for (const backend of testStoreBackends()) {
         practitionerRoles: 3,
         patients: 35,
         clinicalItems: 149,
+        documents: 6,
         schedules: 4,
         slots: PLAN.slots.length,
         pdsPeople: 192,

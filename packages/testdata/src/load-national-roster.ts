@@ -1,4 +1,4 @@
-import { deleteFixtureAndApiData, insertPractice, recordFixtureLoad, replaceFixturePdsPeople, sql, type Database, type Kysely } from '@gpconnect/store';
+import { deleteFixtureAndApiData, insertDocument, insertPractice, recordFixtureLoad, replaceFixturePdsPeople, sql, type Database, type Kysely } from '@gpconnect/store';
 import { NATIONAL_ROSTER_FIXTURE, planNationalRoster, type NationalRosterOptions } from './plan-national-roster.ts';
 import { NATIONAL_ROSTER } from './roster.ts';
 
@@ -16,6 +16,7 @@ export interface NationalRosterLoadSummary {
   practitionerRoles: number;
   patients: number;
   clinicalItems: number;
+  documents: number;
   schedules: number;
   slots: number;
   pdsPeople: number;
@@ -25,8 +26,8 @@ export interface NationalRosterLoadSummary {
  * Loads the national roster into a practice as the fixture set `national-roster`, in one
  * transaction: creates the practice if it does not exist (every capability on; an existing practice
  * row is left as it is), removes what the fixture and the API created in that practice, writes the
- * organisations, locations, practitioners and roles, patients, appointment schedules and slots, and
- * the fixture's national PDS records, and records the load.
+ * organisations, locations, practitioners and roles, patients, their record and documents, appointment
+ * schedules and slots, and the fixture's national PDS records, and records the load.
  *
  * Loading again is the reset: it restores exactly the starting state (same ids, same JSON, every row
  * at version 1) for the same `today` and `now`. Other practices' rows and other fixture sets are
@@ -52,6 +53,7 @@ export async function loadNationalRoster(db: Kysely<Database>, options: National
     if (plan.practitionerRoles.length) await trx.insertInto('practitioner_role').values(plan.practitionerRoles).execute();
     if (plan.patients.length) await trx.insertInto('patient').values(plan.patients).execute();
     if (plan.clinicalItems.length) await trx.insertInto('clinical_item').values(plan.clinicalItems).execute();
+    for (const document of plan.documents) await insertDocument(trx, document.row, [document.content]);
     // Schedules reference locations and practitioners; slots reference schedules. Slots run to
     // hundreds of rows, so they go in chunks that stay well inside PostgreSQL's bind parameter limit.
     if (plan.schedules.length) await trx.insertInto('schedule').values(plan.schedules).execute();
@@ -67,6 +69,7 @@ export async function loadNationalRoster(db: Kysely<Database>, options: National
       practitionerRoles: plan.practitionerRoles.length,
       patients: plan.patients.length,
       clinicalItems: plan.clinicalItems.length,
+      documents: plan.documents.length,
       schedules: plan.schedules.length,
       slots: plan.slots.length,
       pdsPeople: plan.pdsPeople.length,

@@ -272,8 +272,16 @@ describe('planning a load of the national roster', () => {
       slots: p.slots.filter((r) => r.schedule_id === '4'),
       // Clinical dates are relative to the load day too: compared below.
       clinicalItems: undefined,
+      documents: undefined,
     });
     assert.deepEqual(without(later), without(plan));
+    // Documents' created and indexed dates are 40 days later (a document without a created date stays without); their files do not change.
+    const shift = (moved: unknown, original: unknown) => (moved === null || moved === undefined ? null : (Date.parse(String(moved)) - Date.parse(String(original))) / 86_400_000);
+    assert.deepEqual(
+      later.documents.map((d, i) => [d.row.id, shift(d.row.created_at, plan.documents[i]!.row.created_at), shift(d.row.indexed_at, plan.documents[i]!.row.indexed_at)]),
+      plan.documents.map((d) => [d.row.id, d.row.created_at === null || d.row.created_at === undefined ? null : 40, 40]),
+    );
+    assert.deepEqual(later.documents.map((d) => d.content), plan.documents.map((d) => d.content));
     // Every clinical date is exactly 40 days later; undated items (a Medication) stay undated.
     assert.deepEqual(
       later.clinicalItems.map((r, i) => [r.id, r.effective_at === null ? null : (Date.parse(String(r.effective_at)) - Date.parse(String(plan.clinicalItems[i]!.effective_at))) / 86_400_000]),

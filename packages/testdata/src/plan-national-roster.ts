@@ -23,6 +23,7 @@ import { planReferralsAndRecalls } from './plan-referrals-and-recalls.ts';
 import { planInvestigations } from './plan-investigations.ts';
 import { planProblems } from './plan-problems.ts';
 import { planConsultations } from './plan-consultations.ts';
+import { planDocuments, type PlannedDocument } from './plan-documents.ts';
 
 /** Name of the fixture set: the `fixture` column of every row the roster load writes. */
 export const NATIONAL_ROSTER_FIXTURE = 'national-roster';
@@ -84,6 +85,8 @@ export interface NationalRosterPlan {
   slots: PlannedSlotRow[];
   /** Clinical record items (see plan-allergies.ts). */
   clinicalItems: PlannedClinicalItemRow[];
+  /** Documents and their files (see plan-documents.ts). */
+  documents: PlannedDocument[];
   /** National (not per practice) PDS records the fixture owns. */
   pdsPeople: Omit<PdsPerson, 'version'>[];
 }
@@ -359,6 +362,10 @@ export function planNationalRoster(options: NationalRosterOptions, roster: Natio
     schedules,
     slots,
     clinicalItems: [...planAllergies(patients, today, row), ...planMedications(patients, today, row), ...planObservations(patients, today, row), ...planImmunisations(patients, today, row), ...planReferralsAndRecalls(patients, today, row), ...planInvestigations(patients, today, row), ...planProblems(patients, today, row), ...planConsultations(patients, today, row)],
+    documents: planDocuments(patients, today, row, {
+      practice: { id: practiceOrganisationId, odsCode: practiceOds },
+      hospital: { id: organisationIds[heldOrganisations.findIndex((o) => o.key === 'ORG2')]!, odsCode: required(org2, 'organisation ORG2').odsCode },
+    }),
     pdsPeople,
   };
 }

@@ -74,3 +74,12 @@ test('the DSTU2 model applies to 0.7.x resources', () => {
   assert.deepEqual(messages(dstu2Practitioner, { release: 'dstu2' }), []);
   assert.notDeepEqual(messages(dstu2Practitioner), []);
 });
+
+test('base64Binary: megabytes of content are checked in linear time; bad characters and lengths are reported', () => {
+  const binary = (content: string) => checkStructure({ resourceType: 'Binary', contentType: 'application/pdf', content }).map((i) => i.location);
+  assert.deepEqual(binary(Buffer.alloc(8 * 1024 * 1024, 7).toString('base64')), []);
+  assert.deepEqual(binary('aGVs\nbG8='), []);
+  assert.deepEqual(binary('aGVsbG8'), ['Binary.content']);
+  assert.deepEqual(binary('aGV*bG8='), ['Binary.content']);
+  assert.deepEqual(binary('a=Vs'), ['Binary.content']);
+});

@@ -60,7 +60,7 @@ async function verifyAgainstPds(db: Kysely<Database>, row: PatientWithPdsFlags, 
  * neither the practice nor PDS marks sensitive or deceased, with a verified NHS number, are served
  * (general.md §13). Dissent does not apply here.
  */
-async function servablePatient(db: Kysely<Database>, row: PatientWithPdsFlags | undefined, now: Date): Promise<ServedPatient | undefined> {
+export async function servablePatient(db: Kysely<Database>, row: PatientWithPdsFlags | undefined, now: Date): Promise<ServedPatient | undefined> {
   if (!row || !isDisclosable(row, now)) return undefined;
   if (row.nhs_number_verification === VERIFIED) return { json: row.resource, version: row.version };
   return verifyAgainstPds(db, row, now);

@@ -14,6 +14,11 @@ export interface FhirResponse {
   version?: number;
   /** Location of a created resource. */
   location?: string;
+  /**
+   * A base64 value too large to hold in memory (a document's file): `json` carries `placeholder` in
+   * its place, and the body is streamed with the chunks' base64 written where the placeholder is.
+   */
+  streamedBase64?: { placeholder: string; chunks: AsyncIterable<Uint8Array> };
 }
 
 /** A single stored resource, served as stored. */

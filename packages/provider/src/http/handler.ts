@@ -17,6 +17,8 @@ export interface HandlerRequest {
   body: unknown;
   /** The request path without its query string (a created resource's Location is built on it). */
   path: string;
+  /** Absolute URL of the service root the request came to (no trailing `/`): full URLs in responses start with it. */
+  serviceBaseUrl: string;
   /** Request headers (If-Match for versioned updates). */
   headers: IncomingHttpHeaders;
   /** Handlers record what the audit trail needs (the patient's NHS number) here. */

@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import type { FastifyReply } from 'fastify';
 import { buildOperationOutcome, fhirJsonTextToXml, type SpineErrorDefinition, type ServiceRoot } from '@gpconnect/fhir';
 import { responseContentType, type ResponseFormat } from '../pipeline/content-negotiation.ts';
@@ -32,7 +33,28 @@ export function sendFhir(reply: FastifyReply, serviceRoot: ServiceRoot | undefin
   if (response.location !== undefined) reply.header('location', response.location);
   if (minimal && response.version !== undefined) return reply.send();
   reply.type(responseContentType(serviceRoot, format));
-  return reply.send(renderBody(response.json, format, serviceRoot));
+  const body = renderBody(response.json, format, serviceRoot);
+  if (!response.streamedBase64) return reply.send(body);
+  const { placeholder, chunks } = response.streamedBase64;
+  const at = body.indexOf(placeholder);
+  if (at < 0 || body.indexOf(placeholder, at + 1) >= 0) throw new Error('a streamed body must hold its placeholder exactly once');
+  return reply.send(Readable.from(bodyAroundBase64(body.slice(0, at), chunks, body.slice(at + placeholder.length)), { objectMode: false }));
+}
+
+/**
+ * `before`, the base64 of the bytes of `chunks`, then `after`. Bytes that do not make a whole 3-byte
+ * group are carried to the next chunk, so chunks of any size give the base64 of the whole.
+ */
+async function* bodyAroundBase64(before: string, chunks: AsyncIterable<Uint8Array>, after: string): AsyncGenerator<string> {
+  yield before;
+  let carried: Buffer = Buffer.alloc(0);
+  for await (const chunk of chunks) {
+    const bytes = carried.length > 0 ? Buffer.concat([carried, chunk]) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    const whole = bytes.length - (bytes.length % 3);
+    if (whole > 0) yield bytes.subarray(0, whole).toString('base64');
+    carried = bytes.subarray(whole);
+  }
+  yield `${carried.toString('base64')}${after}`;
 }
 
 /** Sends the catalogued OperationOutcome for an error, in the dialect of the service root. */

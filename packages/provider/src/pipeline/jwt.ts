@@ -83,7 +83,7 @@ function practitionerName(practitioner: Json, release: FhirRelease): string {
   return [...given, familyText].join(' ');
 }
 
-/** Checks requested_scope; returns whether it asks for restricted (sensitive) data, `conf/R` (migrate only). */
+/** Checks requested_scope and tells whether it asks for sensitive information (conf/R). */
 function checkScope(scopeClaim: unknown, interaction: InteractionDefinition): boolean {
   if (typeof scopeClaim !== 'string') fail('BAD_REQUEST', 'The JWT requested_scope claim must be a string');
   const [scope, ...confidentiality] = scopeClaim.split(' ').filter((part) => part !== '');

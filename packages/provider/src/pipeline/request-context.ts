@@ -11,7 +11,7 @@ export interface Requester {
   sdsUserId: string | null;
   roleProfileId: string | null;
   device: string | null;
-  /** requested_scope carried `conf/R`: the consumer may receive confidential items (migrate only). */
+  /** The JWT asked for sensitive information too (`conf/R` in requested_scope, migrations only: general.md §3). */
   sensitiveScope: boolean;
 }
 

@@ -5,6 +5,7 @@ import * as appointments from './0003-appointments.ts';
 import * as slotBookable from './0004-slot-bookable.ts';
 import * as sspHops from './0005-ssp-hops.ts';
 import * as structuredAreaSwitches from './0006-structured-area-switches.ts';
+import * as documents from './0007-documents.ts';
 
 /** Every migration, in order. Names are permanent once released. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -14,4 +15,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0004-slot-bookable': slotBookable,
   '0005-ssp-hops': sspHops,
   '0006-structured-area-switches': structuredAreaSwitches,
+  '0007-documents': documents,
 };

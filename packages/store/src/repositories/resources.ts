@@ -75,3 +75,15 @@ export async function findLocations(db: Kysely<Database>, practiceOds: string, i
     .orderBy('id')
     .execute();
 }
+
+/** Every PractitionerRole of these practitioners (a search's `_revinclude` of PractitionerRole:practitioner). */
+export async function findPractitionerRoles(db: Kysely<Database>, practiceOds: string, practitionerIds: readonly string[]): Promise<StoredResource[]> {
+  if (practitionerIds.length === 0) return [];
+  return db
+    .selectFrom('practitioner_role')
+    .select(['id', 'version', 'resource'])
+    .where('practice_ods', '=', practiceOds)
+    .where('practitioner_id', 'in', [...practitionerIds])
+    .orderBy('id')
+    .execute();
+}
