@@ -1,6 +1,6 @@
 import { EXTENSIONS } from '@gpconnect/fhir';
 import type { ClinicalItemRow } from '@gpconnect/store';
-import { clinicalList, withinPeriod, type AreaContent } from './record-lists.ts';
+import { clinicalList, withinPeriod, type AreaContent, type Served } from './record-lists.ts';
 import { SecondaryLists, type LinkContext } from './linked-content.ts';
 import { referencesOf } from './patient-record.ts';
 import type { DatePeriod } from './structured-parameters.ts';
@@ -44,13 +44,17 @@ export function consultationsArea(context: LinkContext, options: ConsultationOpt
   }
   const shown = encounters.filter((row) => !row.confidential).map((row) => `Encounter/${row.id}`);
   const secondary = new SecondaryLists('Consultations');
-  const servedLists: Json[] = [];
+  const servedLists: Served[] = [];
 
-  /** A structure List as shared, or undefined when nothing in it may be shared (suppressed, §5.3.1). */
-  const serve = (reference: string): Json | undefined => {
+  /**
+   * Serves a structure List and, first, the Lists it holds; false when nothing in it may be shared
+   * (suppressed, §5.3.1). A List nothing was taken from goes out as stored.
+   */
+  const serve = (reference: string): boolean => {
     const list = structure.get(reference);
-    if (!list) return undefined;
-    const entry = ((list['entry'] as { item: { reference?: string } }[] | undefined) ?? []).flatMap((e) => {
+    if (!list) return false;
+    const original = (list['entry'] as { item: { reference?: string } }[] | undefined) ?? [];
+    const entry = original.flatMap((e) => {
       const item = e.item.reference;
       if (!item) return [];
       if (item.startsWith('List/')) return serve(item) ? [e] : [];
@@ -58,21 +62,21 @@ export function consultationsArea(context: LinkContext, options: ConsultationOpt
       if (state === undefined || state === 'withheld') return [];
       return [state === 'disabled' ? { item: context.placeholderFor(item) } : e];
     });
-    if (entry.length === 0) return undefined;
-    const served: Json = { ...list, entry };
-    const problems = ((list['extension'] as Json[] | undefined) ?? []).filter((e) => e['url'] === EXTENSIONS.relatedProblemHeader);
-    if (problems.length > 0) {
-      const kept = problems.filter((e) => {
-        const problem = referencesOf(((e['extension'] as Json[] | undefined) ?? []).find((part) => part['url'] === 'target')?.['valueReference'])[0];
-        const state = problem ? context.follow(problem) : undefined;
-        if (state === undefined || state === 'withheld' || state === 'disabled') return false;
-        secondary.add({ ...state, resources: [context.servedProblem(problem!)] });
-        return true;
-      });
-      served['extension'] = [...((list['extension'] as Json[]).filter((e) => e['url'] !== EXTENSIONS.relatedProblemHeader)), ...kept];
-    }
-    servedLists.push(served);
-    return served;
+    if (entry.length === 0) return false;
+    let changed = entry.length !== original.length || entry.some((e, i) => e !== original[i]);
+    const extensions = (list['extension'] as Json[] | undefined) ?? [];
+    const kept = extensions.filter((e) => {
+      if (e['url'] !== EXTENSIONS.relatedProblemHeader) return true;
+      const problem = referencesOf(((e['extension'] as Json[] | undefined) ?? []).find((part) => part['url'] === 'target')?.['valueReference'])[0];
+      const state = problem ? context.follow(problem) : undefined;
+      if (state === undefined || state === 'withheld' || state === 'disabled') return false;
+      secondary.add({ ...state, resources: [context.servedProblem(problem!)] });
+      return true;
+    });
+    if (kept.length !== extensions.length) changed = true;
+    const { extension: _all, ...rest } = list;
+    servedLists.push(changed ? { ...rest, ...(kept.length > 0 ? { extension: kept } : {}), entry } : record.stored(reference)!);
+    return true;
   };
 
   for (const encounter of shown) {

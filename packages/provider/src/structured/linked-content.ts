@@ -56,6 +56,7 @@ export function secondaryList(title: string, patientId: string, entries: readonl
 export class LinkContext {
   /** Switched-off areas that linked items would have come from: each gets the disabled warning. */
   readonly disabledLinked = new Set<StructuredArea>();
+  private readonly problems = new Map<string, Served>();
 
   constructor(
     readonly record: PatientRecord,
@@ -82,11 +83,18 @@ export class LinkContext {
 
   /**
    * A problem as it is shared: links to confidential items removed without trace, links to items of
-   * switched-off areas replaced by the placeholder (§5.4, problem guidance).
+   * switched-off areas replaced by the placeholder (§5.4, problem guidance); as stored when neither.
    */
-  servedProblem(reference: string): Json {
+  servedProblem(reference: string): Served {
+    const served = this.problems.get(reference) ?? this.serveProblem(reference);
+    this.problems.set(reference, served);
+    return served;
+  }
+
+  private serveProblem(reference: string): Served {
     const problem = this.record.resource(reference)!;
-    const extension = ((problem['extension'] as Json[] | undefined) ?? []).flatMap((ext): Json[] => {
+    const original = (problem['extension'] as Json[] | undefined) ?? [];
+    const extension = original.flatMap((ext): Json[] => {
       const url = ext['url'];
       if (url === EXTENSIONS.relatedProblemHeader) {
         const target = ((ext['extension'] as Json[] | undefined) ?? []).find((e) => e['url'] === 'target')?.['valueReference'] as { reference?: string } | undefined;
@@ -100,7 +108,8 @@ export class LinkContext {
       if (state === 'disabled') return [{ url, valueReference: this.placeholderFor(linked) }];
       return [ext];
     });
-    return { ...problem, extension };
+    const unchanged = extension.length === original.length && extension.every((ext, i) => ext === original[i]);
+    return unchanged ? this.record.stored(reference)! : { ...problem, extension };
   }
 }
 

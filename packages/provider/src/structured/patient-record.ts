@@ -36,6 +36,8 @@ export class PatientRecord {
   /** Built on first use: each authorisation's statement, and each report part's report. */
   private statementsByPlan: Map<string, ClinicalItemRow> | undefined;
   private reportsByPart: Map<string, ClinicalItemRow> | undefined;
+  /** Links are followed many times over (each problem, topic and heading naming the same items). */
+  private readonly followed = new Map<string, LinkedItem | undefined>();
 
   constructor(rows: readonly ClinicalItemRow[]) {
     for (const row of rows) {
@@ -93,6 +95,11 @@ export class PatientRecord {
    * anything else on its own. Undefined when the item is not held.
    */
   linked(reference: string): LinkedItem | undefined {
+    if (!this.followed.has(reference)) this.followed.set(reference, this.follow(reference));
+    return this.followed.get(reference);
+  }
+
+  private follow(reference: string): LinkedItem | undefined {
     const row = this.rows.get(reference);
     const resource = this.resource(reference);
     if (!row || !resource) return undefined;

@@ -8,8 +8,6 @@ import { problemLinks } from './problems.ts';
  * returns — that are not in a primary Problems List themselves. Their own links are not followed.
  */
 
-type Json = Record<string, unknown>;
-
 const TITLE = 'Problems - linked problems not relating to the primary query';
 
 /**
@@ -27,7 +25,7 @@ export function relatedProblems(context: LinkContext, returned: ReadonlySet<stri
     return state !== 'withheld' && state !== 'disabled';
   });
   if (shared.length === 0) return undefined;
-  const problems: Json[] = shared.map((reference) => context.servedProblem(reference));
+  const problems = shared.map((reference) => context.servedProblem(reference));
   const list = secondaryList(TITLE, context.patientId, shared.map((reference) => ({ reference })), false, context.recordWarnings);
   return { resources: [list, ...problems] };
 }
