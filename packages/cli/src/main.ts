@@ -4,10 +4,10 @@ import { StoreBusyError } from './store-access.ts';
 import { UnknownCapabilityError, UnknownPracticeError } from './commands/practice.ts';
 import { UnreadableFileError } from './commands/validate.ts';
 import { EndpointNotFoundError, GpConnectRequestError, PracticeNotFoundError } from '@gpconnect/sdk';
-import { PatientNotHeldError } from './consumer/consumer-commands.ts';
+import { NotAvailableError } from './consumer/consumer-commands.ts';
 
 /** Errors a person can act on: their message alone, no stack. */
-const EXPLAINED = [SettingsError, StoreBusyError, UnknownCapabilityError, UnknownPracticeError, UnreadableFileError, GpConnectRequestError, PracticeNotFoundError, EndpointNotFoundError, PatientNotHeldError];
+const EXPLAINED = [SettingsError, StoreBusyError, UnknownCapabilityError, UnknownPracticeError, UnreadableFileError, GpConnectRequestError, PracticeNotFoundError, EndpointNotFoundError, NotAvailableError];
 
 try {
   await buildProgram({ out: (text) => process.stdout.write(text), err: (text) => process.stderr.write(text), env: process.env }).parseAsync(process.argv);

@@ -9,6 +9,7 @@ import { formatValidation, validateFiles } from './commands/validate.ts';
 import { generate } from './commands/testdata-generate.ts';
 import { MAX_ITEMS, MIN_ITEMS } from '@gpconnect/testdata';
 import { appointments, book, cancel, record, RECORD_SECTIONS, slots, trace, type RecordSection } from './consumer/consumer-commands.ts';
+import { documents, fetchDocument } from './consumer/document-commands.ts';
 import { readConsumerSettings } from './consumer/consumer-settings.ts';
 
 export interface CliIo {
@@ -238,6 +239,18 @@ export function buildProgram(io: CliIo): Command {
       const to = options.to ?? new Date(Date.now() + 90 * 86_400_000).toISOString().slice(0, 10);
       print(await appointments(consumer(), nhsNumber, { from, to }, options.json ?? false));
     });
+
+  program
+    .command('documents <nhs-number>')
+    .description('(consumer) a patient\'s documents at their practice, newest first')
+    .option('--json', 'print the Bundle the provider returned')
+    .action(async (nhsNumber: string, options: { json?: boolean }) => print(await documents(consumer(), nhsNumber, options.json ?? false)));
+
+  program
+    .command('fetch-document <nhs-number> <document-id>')
+    .description('(consumer) save a document\'s content to a file')
+    .option('--out <file>', 'where to save it (default: the document id)')
+    .action(async (nhsNumber: string, documentId: string, options: { out?: string }) => print(await fetchDocument(consumer(), nhsNumber, documentId, options.out)));
 
   program
     .command('cancel <appointment-id>')

@@ -95,6 +95,19 @@ describe('gpconnect up with mutual TLS, the default (general.md §11), and the c
     assert.match(whole, /Surgery consultation \(draft\)\s+Rash after antibiotics\s+History\s+Amoxicillin 250mg capsules/);
     assert.doesNotMatch(whole, /Not returned/, 'every section the command asks for is served');
 
+    const documentTable = await cli('documents', '9690937286');
+    assert.match(documentTable, /^Document\s+Type\s+Description\s+Created\s+Author\s+Format\s+Size\s+Note$/m);
+    const pdfRow = documentTable.split('\n').find((line) => /Discharge summary/.test(line));
+    assert.ok(pdfRow && /application\/pdf/.test(pdfRow), documentTable);
+    const saved = join(dataDir, 'discharge.pdf');
+    assert.match(await cli('fetch-document', '9690937286', pdfRow.split(/\s+/)[0]!, '--out', saved), /^Saved .*discharge\.pdf \(\d+ bytes, application\/pdf\)/);
+    assert.equal(readFileSync(saved).subarray(0, 5).toString('latin1'), '%PDF-');
+    const large = (await cli('documents', '9690937308')).split('\n').find((line) => /image\/png/.test(line));
+    assert.ok(large, 'patient4 has a large image');
+    const tooLarge = await runCli(['fetch-document', '9690937308', large.split(/\s+/)[0]!], consumerEnv);
+    assert.equal(tooLarge.code, 1);
+    assert.match(tooLarge.stderr, /cannot be retrieved/);
+
     const refused = await runCli(['slots', '--practice', 'B82617', '--from', from, '--to', to], { ...consumerEnv, GPCONNECT_CONSUMER_ASID: '123456789012' });
     assert.equal(refused.code, 1);
     assert.match(refused.stderr, /^gpconnect: provider answered 403 ASID_CHECK_FAILED_MESSAGESENDER_123456789012/);

@@ -79,7 +79,7 @@ export async function buildProvider(options: ProviderOptions): Promise<Provider>
     clock: options.clock ?? (() => new Date()),
     ids: options.ids ?? randomUUID,
     config,
-    assemblies: new AssemblyLimit(config.structuredAssemblies.concurrent, config.structuredAssemblies.queued),
+    assemblies: new AssemblyLimit(config.structuredAssemblies.concurrent, config.structuredAssemblies.queued, config.structuredAssemblies.maxWaitMs),
   };
   const app = Fastify({
     ...loggerOptions(options.logger),

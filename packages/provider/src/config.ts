@@ -8,8 +8,8 @@ export interface ProviderConfig {
   practiceCacheTtlMs: number;
   /** Largest request body accepted, in bytes. */
   bodyLimit: number;
-  /** Structured records assembled at once, and how many more may wait; beyond that, 429 (structured/assembly-limit.ts). */
-  structuredAssemblies: { concurrent: number; queued: number };
+  /** Structured records assembled at once, how many more may wait and for how long; beyond that, 429 (structured/assembly-limit.ts). */
+  structuredAssemblies: { concurrent: number; queued: number; maxWaitMs: number };
   /** Days after death a deceased patient's documents stay shareable through Access Document (documents.md §7). */
   documentsDeceasedAccessDays: number;
   /** Validate every STU3 response against its profiles, logging and counting violations (costs CPU: off in production by default). */
@@ -24,7 +24,7 @@ export const DEFAULT_CONFIG: ProviderConfig = {
   bodyLimit: 5 * 1024 * 1024,
   documentsDeceasedAccessDays: 28,
   validateResponses: false,
-  structuredAssemblies: { concurrent: 4, queued: 16 },
+  structuredAssemblies: { concurrent: 4, queued: 128, maxWaitMs: 1500 },
 };
 
 export function resolveConfig(overrides: Partial<ProviderConfig> = {}): ProviderConfig {

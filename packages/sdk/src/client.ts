@@ -7,6 +7,7 @@ import { consumerJwtClaims, unsecuredJwt } from './jwt.ts';
 import { Transport, type ClientTls } from './transport.ts';
 import { readStructuredRecord, type StructuredRecord } from './structured/structured-record.ts';
 import { structuredRecordParameters, type StructuredRecordRequest } from './structured/structured-request.ts';
+import { documentSearchQuery, readDocuments, type DocumentSearch, type DocumentSummary } from './documents.ts';
 
 /** Where the Spine services are. Without `sspUrl` requests go straight to the provider (local development). */
 export interface SpineLocations {
@@ -224,6 +225,27 @@ export class GpConnectClient {
   async getStructuredRecord(odsCode: string, nhsNumber: string, request: StructuredRecordRequest): Promise<{ bundle: Json; record: StructuredRecord }> {
     const { body } = await this.call(odsCode, 'getStructuredRecord', 'Patient/$gpc.getstructuredrecord', { body: structuredRecordParameters(nhsNumber, request) });
     return { bundle: body!, record: readStructuredRecord(body!) };
+  }
+
+  // Access Document (documents.md)
+
+  /** The practice's record of the patient on the Documents service root (its own Find a patient), or undefined. */
+  async findDocumentsPatient(odsCode: string, nhsNumber: string): Promise<Json | undefined> {
+    const { body } = await this.call(odsCode, 'documentsSearchPatients', `Patient?identifier=${encodeURIComponent(`${IDENTIFIER_SYSTEMS.nhsNumber}|${nhsNumber}`)}`);
+    return resourcesOf(body!)[0];
+  }
+
+  /** The patient's documents (`patientId` as the Documents root knows them), newest first, and the Bundle as sent. */
+  async searchDocuments(odsCode: string, patientId: string, search: DocumentSearch = {}): Promise<{ bundle: Json; documents: DocumentSummary[] }> {
+    const { body } = await this.call(odsCode, 'searchDocuments', `Patient/${encodeURIComponent(patientId)}/DocumentReference?${documentSearchQuery(search)}`);
+    return { bundle: body!, documents: readDocuments(body!) };
+  }
+
+  /** A document's content, from the Binary URL its DocumentReference gives. */
+  async retrieveDocument(odsCode: string, binaryUrl: string): Promise<{ contentType: string; data: Buffer }> {
+    const id = binaryUrl.slice(binaryUrl.lastIndexOf('/') + 1);
+    const { body } = await this.call(odsCode, 'retrieveDocument', `Binary/${encodeURIComponent(id)}`);
+    return { contentType: body!['contentType'] as string, data: Buffer.from(body!['content'] as string, 'base64') };
   }
 
   // Appointment Management (appointments.md)

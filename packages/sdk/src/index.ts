@@ -9,4 +9,6 @@ export type { ClientTls } from './transport.ts';
 export { readStructuredRecord, LIST_CODES } from './structured/structured-record.ts';
 export type * from './structured/structured-record.ts';
 export { structuredRecordParameters } from './structured/structured-request.ts';
+export { documentSearchQuery, readDocuments } from './documents.ts';
+export type { DocumentSearch, DocumentSummary } from './documents.ts';
 export type { DateRange, StructuredRecordRequest } from './structured/structured-request.ts';

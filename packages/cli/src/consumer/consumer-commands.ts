@@ -10,7 +10,8 @@ import { formatTable } from '../table.ts';
 
 type Json = Record<string, unknown>;
 
-export class PatientNotHeldError extends Error {}
+/** What a consumer asked for is not there to be had: no record the practice may share, no such document. */
+export class NotAvailableError extends Error {}
 
 const humanName = (resource: Json | undefined): string => {
   const name = (resource?.['name'] as { family?: string | string[]; given?: string[]; prefix?: string[] }[] | undefined)?.[0];
@@ -21,7 +22,7 @@ const extensionValue = (resource: Json, url: string) => ((resource['extension'] 
 const channelOf = (resource: Json) => (extensionValue(resource, EXTENSIONS.deliveryChannel)?.['valueCode'] as string | undefined) ?? '';
 const typeOf = (resource: Json) => ((resource['serviceType'] as { text?: string }[] | undefined)?.[0]?.text ?? '');
 
-async function withClient<T>(options: GpConnectClientOptions, work: (client: GpConnectClient) => Promise<T>): Promise<T> {
+export async function withClient<T>(options: GpConnectClientOptions, work: (client: GpConnectClient) => Promise<T>): Promise<T> {
   const client = new GpConnectClient(options);
   try {
     return await work(client);
@@ -34,7 +35,7 @@ async function withClient<T>(options: GpConnectClientOptions, work: (client: GpC
 async function patientAtPractice(client: GpConnectClient, nhsNumber: string): Promise<{ odsCode: string; patientId: string }> {
   const traced = await client.trace(nhsNumber);
   const patient = await client.findPatient(traced.odsCode, traced.nhsNumber);
-  if (!patient) throw new PatientNotHeldError(`${traced.odsCode} holds no record it may share for NHS number ${traced.nhsNumber}; register the patient first`);
+  if (!patient) throw new NotAvailableError(`${traced.odsCode} holds no record it may share for NHS number ${traced.nhsNumber}; register the patient first`);
   return { odsCode: traced.odsCode, patientId: patient['id'] as string };
 }
 
@@ -62,7 +63,7 @@ export interface SlotQuery {
 async function practiceOf(client: GpConnectClient, query: { practice: string | undefined; nhsNumber: string | undefined }): Promise<string> {
   if (query.practice) return query.practice;
   if (query.nhsNumber) return (await client.trace(query.nhsNumber)).odsCode;
-  throw new PatientNotHeldError('name the practice (--practice ODS) or the patient (--nhs-number)');
+  throw new NotAvailableError('name the practice (--practice ODS) or the patient (--nhs-number)');
 }
 
 function slotRows(slots: readonly FreeSlot[]): string[][] {
@@ -96,7 +97,7 @@ export async function book(options: GpConnectClientOptions, command: BookingComm
     const offered = await client.searchFreeSlots(odsCode, { start: today, end: ukLocalDate(new Date(Date.now() + 14 * 86_400_000)), ...(command.type ? { organisationType: command.type } : {}) });
     const chosen = command.slotIds.map((id) => offered.find((f) => f.slot['id'] === id));
     const missing = command.slotIds.find((_, i) => !chosen[i]);
-    if (missing) throw new PatientNotHeldError(`slot ${missing} is not free at ${odsCode} in the next two weeks`);
+    if (missing) throw new NotAvailableError(`slot ${missing} is not free at ${odsCode} in the next two weeks`);
     const appointment = await client.bookAppointment(odsCode, {
       patientId,
       slots: chosen as FreeSlot[],

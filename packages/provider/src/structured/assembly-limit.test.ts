@@ -12,7 +12,7 @@ const body = {
 };
 
 test('AssemblyLimit: runs up to its cap, queues up to its queue in order, refuses the rest, and frees slots as work ends', async () => {
-  const limit = new AssemblyLimit(2, 1);
+  const limit = new AssemblyLimit(2, 1, 60_000);
   const releases: (() => void)[] = [];
   const started: number[] = [];
   const job = (n: number) => limit.run(() => new Promise<number>((resolve) => {
@@ -38,6 +38,18 @@ test('AssemblyLimit: runs up to its cap, queues up to its queue in order, refuse
   assert.deepEqual(again, ['a', 'b']);
 });
 
+test('AssemblyLimit: a request that waits longer than its limit is refused, and leaves the queue', async () => {
+  const limit = new AssemblyLimit(1, 5, 30);
+  let release!: () => void;
+  const running = limit.run(() => new Promise<void>((resolve) => (release = resolve)));
+  const started = Date.now();
+  await assert.rejects(limit.run(async () => 'too late'), (error: unknown) => error instanceof GpConnectError && error.definition.httpStatus === 429);
+  assert.ok(Date.now() - started >= 25, 'refused only after waiting');
+  release();
+  await running;
+  assert.equal(await limit.run(async () => 'next'), 'next', 'the timed-out waiter took no slot');
+});
+
 // A burst needs requests that really wait on the database at once: PGlite answers in process, so
 // one request's queries finish before the next arrives. On PostgreSQL (CI) they overlap.
 const backend = testStoreBackends().find((b) => b.name === 'postgres');
@@ -45,7 +57,7 @@ const backend = testStoreBackends().find((b) => b.name === 'postgres');
 describe('a burst of structured records sheds load with 429 instead of collapsing', { skip: backend ? false : 'GPC_TEST_POSTGRES_URL is not set' }, () => {
   let provider: ProviderUnderTest;
   before(async () => {
-    provider = await startProvider(backend!, { config: { structuredAssemblies: { concurrent: 1, queued: 1 } } });
+    provider = await startProvider(backend!, { config: { structuredAssemblies: { concurrent: 1, queued: 1, maxWaitMs: 60_000 } } });
   });
   after(async () => provider.close());
 
