@@ -149,11 +149,14 @@ export class GpConnectClient {
    * One provider interaction at practice `odsCode`: `path` below the service root (with its query),
    * a JSON body for POST and PUT. Returns the parsed body (undefined when empty) and the headers.
    */
-  async call(odsCode: string, name: InteractionName, path: string, init: { body?: unknown; headers?: Record<string, string> } = {}): Promise<{ status: number; body: Json | undefined; etag: string | undefined; location: string | undefined }> {
+  async call(odsCode: string, name: InteractionName, path: string, init: { body?: unknown; headers?: Record<string, string>; sensitive?: boolean } = {}): Promise<{ status: number; body: Json | undefined; etag: string | undefined; location: string | undefined }> {
     const definition = interaction(name);
     const endpoint = await this.endpoint(odsCode, name);
     const now = Math.floor(Date.now() / 1000);
-    const jwt = unsecuredJwt(consumerJwtClaims(this.options.identity, definition, now, endpoint.address));
+    const claims = consumerJwtClaims(this.options.identity, definition, now, endpoint.address);
+    // A migration that wants confidential items too says so in its scope (general.md §3).
+    if (init.sensitive) claims['requested_scope'] = `${definition.scope} conf/R`;
+    const jwt = unsecuredJwt(claims);
     const target = `${endpoint.address}/${path}`;
     const url = this.options.spine.sspUrl ? `${this.options.spine.sspUrl}/${target}` : target;
     const headers: Record<string, string> = {
@@ -227,6 +230,23 @@ export class GpConnectClient {
     return { bundle: body!, record: readStructuredRecord(body!) };
   }
 
+  /**
+   * $gpc.migratestructuredrecord (structured.md §9): the whole record from the practice the patient
+   * has left (`odsCode`), for the practice they joined (this consumer's organisation, as PDS must say);
+   * `includeSensitive` asks for the confidential items too.
+   */
+  async migrateStructuredRecord(odsCode: string, nhsNumber: string, includeSensitive: boolean): Promise<{ bundle: Json; record: StructuredRecord }> {
+    const body = {
+      resourceType: 'Parameters',
+      parameter: [
+        { name: 'patientNHSNumber', valueIdentifier: { system: IDENTIFIER_SYSTEMS.nhsNumber, value: nhsNumber } },
+        { name: 'includeFullRecord', part: [{ name: 'includeSensitiveInformation', valueBoolean: includeSensitive }] },
+      ],
+    };
+    const { body: bundle } = await this.call(odsCode, 'migrateStructuredRecord', 'Patient/$gpc.migratestructuredrecord', { body, sensitive: includeSensitive });
+    return { bundle: bundle!, record: readStructuredRecord(bundle!) };
+  }
+
   // Access Document (documents.md)
 
   /** The practice's record of the patient on the Documents service root (its own Find a patient), or undefined. */
@@ -242,9 +262,18 @@ export class GpConnectClient {
   }
 
   /** A document's content, from the Binary URL its DocumentReference gives. */
-  async retrieveDocument(odsCode: string, binaryUrl: string): Promise<{ contentType: string; data: Buffer }> {
+  retrieveDocument(odsCode: string, binaryUrl: string): Promise<{ contentType: string; data: Buffer }> {
+    return this.binary(odsCode, 'retrieveDocument', binaryUrl, false);
+  }
+
+  /** A document's content for the practice the patient moved to, whatever its size (documents.md, migrate). */
+  migrateDocument(odsCode: string, binaryUrl: string, includeSensitive = false): Promise<{ contentType: string; data: Buffer }> {
+    return this.binary(odsCode, 'migrateDocument', binaryUrl, includeSensitive);
+  }
+
+  private async binary(odsCode: string, name: 'retrieveDocument' | 'migrateDocument', binaryUrl: string, sensitive: boolean): Promise<{ contentType: string; data: Buffer }> {
     const id = binaryUrl.slice(binaryUrl.lastIndexOf('/') + 1);
-    const { body } = await this.call(odsCode, 'retrieveDocument', `Binary/${encodeURIComponent(id)}`);
+    const { body } = await this.call(odsCode, name, `Binary/${encodeURIComponent(id)}`, { sensitive });
     return { contentType: body!['contentType'] as string, data: Buffer.from(body!['content'] as string, 'base64') };
   }
 

@@ -107,6 +107,28 @@ for (const backend of testStoreBackends()) {
       assert.ok(again.some((f) => f.slot['id'] === free[0]!.slot['id']), 'the slot is free again');
     });
 
+    test('a migration through the proxy: the whole record, confidential items included with conf/R, and a document', async () => {
+      // The patient has joined the consumer's practice: PDS names it now.
+      const moved = (ods: string) => store.db.updateTable('pds_person').set({ gp_ods: ods }).where('nhs_number', '=', '9690937286').execute();
+      await moved(TEST_CONSUMER.organisation.odsCode);
+      try {
+        const gp = client();
+        const { record } = await gp.migrateStructuredRecord('B82617', '9690937286', true);
+        assert.ok(record.medications.some((m) => m.medication.text === 'Amitriptyline 10mg tablets'), 'the confidential course is migrated');
+        assert.equal(record.problems.length, 6);
+        assert.equal(record.consultations.length, 6);
+        const patient = await gp.findDocumentsPatient('B82617', '9690937286');
+        const { documents } = await gp.searchDocuments('B82617', patient!['id'] as string);
+        const letter = documents.find((d) => d.contentType === 'application/pdf')!;
+        const retrieved = await gp.retrieveDocument('B82617', letter.binaryUrl!);
+        assert.equal(retrieved.data.subarray(0, 5).toString('latin1'), '%PDF-');
+        assert.equal(retrieved.data.length, letter.size);
+        assert.deepEqual((await gp.migrateDocument('B82617', letter.binaryUrl!)).data, retrieved.data);
+      } finally {
+        await moved('B82617');
+      }
+    });
+
     test('a slot booked twice: the second is GpConnectRequestError 409 DUPLICATE_REJECTED', async () => {
       const gp = client();
       const free = await gp.searchFreeSlots('B82617', { start: inDays(2), end: inDays(4) });
