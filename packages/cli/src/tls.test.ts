@@ -90,6 +90,7 @@ describe('gpconnect up with mutual TLS, the default (general.md §11), and the c
     assert.match(whole, /Referral to physiotherapist/);
     assert.match(whole, /Medication review due/);
     assert.match(whole, /Stable angina\s+active\s+major\s+\S+\s+Aspirin 75mg dispersible tablets/);
+    assert.match(whole, /First hepatitis A vaccination\s+inactive\s+minor\s+\S+\s+\S+\s+First hepatitis A vaccination/);
     assert.match(whole, /Depressive disorder\s+active\s+minor\s+\S+\s+Referral to counselor; Surgery consultation/);
     assert.match(whole, /Surgery consultation\s+Hypertension review\s+Examination\s+On examination - blood pressure reading/);
     assert.match(whole, /Surgery consultation \(draft\)\s+Rash after antibiotics\s+History\s+Amoxicillin 250mg capsules/);

@@ -301,7 +301,9 @@ function readMedication(statement: Json, index: BundleIndex, all: readonly Json[
 function itemOf(resource: Json, index: BundleIndex): RecordItem {
   const type = resource['resourceType'] as string;
   const medication = resource['medicationReference'] ? index.resolve(resource['medicationReference']) : undefined;
-  const coded = medication?.['code'] ?? resource['code'] ?? resource['vaccineCode'] ?? (resource['reasonCode'] as unknown[] | undefined)?.[0] ?? (resource['type'] as unknown[] | undefined)?.[0];
+  // A vaccination is named by its procedure: the product is often recorded only as unknown.
+  const procedure = type === 'Immunization' ? extensions(resource, 'VaccinationProcedure')[0]?.['valueCodeableConcept'] : undefined;
+  const coded = medication?.['code'] ?? resource['code'] ?? procedure ?? resource['vaccineCode'] ?? (resource['reasonCode'] as unknown[] | undefined)?.[0] ?? (resource['type'] as unknown[] | undefined)?.[0];
   return { type, label: coded ? concept(coded).text : type, resource };
 }
 
