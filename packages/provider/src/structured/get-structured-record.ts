@@ -1,7 +1,6 @@
 import { ukLocalDate } from '@gpconnect/fhir';
-import type { StructuredArea } from './structured-parameters.ts';
 import type { Handler } from '../http/handler.ts';
-import { readStructuredParameters } from './structured-parameters.ts';
+import { readStructuredParameters, type StructuredArea } from './structured-parameters.ts';
 import { findSharablePatient } from './sharable-patient.ts';
 import { structuredBundle } from './structured-bundle.ts';
 

@@ -48,7 +48,10 @@ export function medicationsArea(items: readonly ClinicalItemRow[], options: Medi
   const ordersByPlan = new Map<string, ClinicalItemRow[]>();
   for (const item of items) {
     const plan = issuedUnder(item);
-    if (plan) ordersByPlan.set(plan, [...(ordersByPlan.get(plan) ?? []), item]);
+    if (!plan) continue;
+    const orders = ordersByPlan.get(plan);
+    if (orders) orders.push(item);
+    else ordersByPlan.set(plan, [item]);
   }
   const parse = (item: ClinicalItemRow | undefined) => (item ? (JSON.parse(item.resource) as Json) : undefined);
   const courses = items
