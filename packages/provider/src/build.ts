@@ -20,6 +20,7 @@ import { appointmentHandlers } from './appointments/index.ts';
 import { structuredHandlers } from './structured/index.ts';
 import { AssemblyLimit } from './structured/assembly-limit.ts';
 import { documentsHandlers } from './documents/index.ts';
+import { htmlHandlers } from './html/index.ts';
 
 export interface ProviderOptions {
   store: Store;
@@ -41,7 +42,7 @@ export interface Provider extends FastifyInstance {
   responseValidation: ResponseValidation | undefined;
 }
 
-const HANDLERS: HandlerTable = { ...metadataHandlers, ...foundationsHandlers, ...appointmentHandlers, ...structuredHandlers, ...documentsHandlers };
+const HANDLERS: HandlerTable = { ...metadataHandlers, ...foundationsHandlers, ...appointmentHandlers, ...structuredHandlers, ...documentsHandlers, ...htmlHandlers };
 
 /** Every method a FHIR client might send; each URL answers all of them so that a wrong one is 405, not 404. */
 const ALL_METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'HEAD'] as const;

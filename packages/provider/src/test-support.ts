@@ -8,6 +8,7 @@ import { buildProvider, type Provider, type ProviderOptions } from './build.ts';
 import type { ProviderConfig } from './config.ts';
 import { SERVICE_ROOTS } from './http/service-roots.ts';
 import { gpconnectHeaders } from './testing/consumer-request.ts';
+import type { RequestedRecord } from '@gpconnect/sdk';
 
 /** The day the roster is loaded and the clock the provider runs on in tests. */
 export const TODAY = '2026-11-24';
@@ -26,6 +27,8 @@ export interface RequestInit {
   claims?: Record<string, unknown>;
   ods?: string;
   toAsid?: string;
+  /** The record a 0.7.x token names (a care record request names its patient). */
+  requestedRecord?: RequestedRecord;
 }
 
 export interface ProviderUnderTest {
@@ -57,7 +60,12 @@ export async function startProvider(backend: TestStoreBackend, options: Pick<Pro
     store,
     send: (name, init = {}) => {
       const definition = interaction(name);
-      const headers: Record<string, string> = gpconnectHeaders(name, { toAsid: init.toAsid ?? PRACTICE.asid, now: NOW_SECONDS, ...(init.claims ? { claims: init.claims } : {}) });
+      const headers: Record<string, string> = gpconnectHeaders(name, {
+        toAsid: init.toAsid ?? PRACTICE.asid,
+        now: NOW_SECONDS,
+        ...(init.claims ? { claims: init.claims } : {}),
+        ...(init.requestedRecord ? { requestedRecord: init.requestedRecord } : {}),
+      });
       for (const [key, value] of Object.entries(init.headers ?? {})) {
         if (value === undefined) delete headers[key.toLowerCase()];
         else headers[key.toLowerCase()] = value;

@@ -3,7 +3,7 @@ import { CODE_SYSTEMS, EXTENSIONS, IDENTIFIER_SYSTEMS, interaction, type Interac
 import { bookingRequest, type BookableSlot } from './booking-request.ts';
 import { EndpointNotFoundError, GpConnectRequestError, PracticeNotFoundError, requestError } from './errors.ts';
 import type { ConsumerIdentity } from './identity.ts';
-import { consumerJwtClaims, unsecuredJwt } from './jwt.ts';
+import { consumerJwtClaims, unsecuredJwt, type RequestedRecord } from './jwt.ts';
 import { Transport, type ClientTls } from './transport.ts';
 import { readStructuredRecord, type StructuredRecord } from './structured/structured-record.ts';
 import { structuredRecordParameters, type StructuredRecordRequest } from './structured/structured-request.ts';
@@ -149,11 +149,17 @@ export class GpConnectClient {
    * One provider interaction at practice `odsCode`: `path` below the service root (with its query),
    * a JSON body for POST and PUT. Returns the parsed body (undefined when empty) and the headers.
    */
-  async call(odsCode: string, name: InteractionName, path: string, init: { body?: unknown; headers?: Record<string, string>; sensitive?: boolean } = {}): Promise<{ status: number; body: Json | undefined; etag: string | undefined; location: string | undefined }> {
+  async call(
+    odsCode: string,
+    name: InteractionName,
+    path: string,
+    init: { body?: unknown; headers?: Record<string, string>; sensitive?: boolean; requestedRecord?: RequestedRecord } = {},
+  ): Promise<{ status: number; body: Json | undefined; etag: string | undefined; location: string | undefined }> {
     const definition = interaction(name);
     const endpoint = await this.endpoint(odsCode, name);
     const now = Math.floor(Date.now() / 1000);
-    const claims = consumerJwtClaims(this.options.identity, definition, now, endpoint.address);
+    // A 0.7.x token names the record asked for: the patient's, else the practice's metadata.
+    const claims = consumerJwtClaims(this.options.identity, definition, now, endpoint.address, init.requestedRecord ?? { odsCode });
     // A migration that wants confidential items too says so in its scope (general.md §3).
     if (init.sensitive) claims['requested_scope'] = `${definition.scope} conf/R`;
     const jwt = unsecuredJwt(claims);

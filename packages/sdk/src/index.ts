@@ -1,5 +1,5 @@
 export type { ConsumerIdentity } from './identity.ts';
-export { base64url, consumerJwtClaims, unsecuredJwt } from './jwt.ts';
+export { base64url, consumerJwtClaims, unsecuredJwt, type RequestedRecord } from './jwt.ts';
 export { bookingRequest } from './booking-request.ts';
 export type { BookableSlot, BookingInput } from './booking-request.ts';
 export { GpConnectClient } from './client.ts';

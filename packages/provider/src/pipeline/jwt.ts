@@ -24,6 +24,10 @@ const REQUIRED_CLAIMS = [
   'requesting_practitioner',
 ] as const;
 
+/** The audience every 0.7.x (Access Record HTML) token names, whatever the provider (access-record-html.md §8). */
+const DSTU2_AUDIENCE = 'https://authorize.fhir.nhs.net/token';
+const DSTU2_NHS_NUMBER = 'http://fhir.nhs.net/Id/nhs-number';
+
 /** DSTU2-era identifier systems the 0.7.x (Access Record HTML) APIs use in the JWT. */
 const LEGACY_SDS_USER_ID = 'http://fhir.nhs.net/sds-user-id';
 const LEGACY_ROLE_PROFILE_ID = 'http://fhir.nhs.net/sds-role-profile-id';
@@ -97,6 +101,26 @@ function checkScope(scopeClaim: unknown, interaction: InteractionDefinition): bo
 }
 
 /**
+ * The 0.7.x claims the 1.x tokens do not have (access-record-html.md §8): the fixed audience, ids on
+ * the device and organisation, and the record asked for — a Patient by NHS number for a patient's
+ * record, an Organization by ODS code for metadata. Returns the NHS number a Patient claim names.
+ */
+function checkDstu2Claims(claims: Json, interaction: InteractionDefinition): string | undefined {
+  if (claims['aud'] !== DSTU2_AUDIENCE) fail('BAD_REQUEST', `The JWT aud claim must be ${DSTU2_AUDIENCE}`);
+  for (const claim of ['requesting_device', 'requesting_organization'] as const) {
+    const id = (claims[claim] as Json)['id'];
+    if (typeof id !== 'string' || id === '') fail('BAD_REQUEST', `JWT ${claim} has no id`);
+  }
+  const record = claims['requested_record'];
+  const expected = interaction.scope.startsWith('patient/') ? 'Patient' : 'Organization';
+  if (!isObject(record) || record['resourceType'] !== expected) fail('BAD_REQUEST', `The JWT requested_record claim must be the ${expected} whose record is asked for`);
+  if (expected === 'Organization') return undefined;
+  const nhsNumber = identifierValue(record, [DSTU2_NHS_NUMBER]);
+  if (!nhsNumber) fail('BAD_REQUEST', `The JWT requested_record Patient has no ${DSTU2_NHS_NUMBER} identifier`);
+  return nhsNumber;
+}
+
+/**
  * Checks the bearer token of a request against general.md §3 and returns who is asking. Every missing
  * or malformed claim is 400 BAD_REQUEST; a claim resource that does not parse as its FHIR type is 422
  * INVALID_RESOURCE (400 on the DSTU2 APIs). `now` is UNIX seconds.
@@ -134,8 +158,11 @@ export function checkBearerToken(
   if (!sdsUserId) fail('BAD_REQUEST', 'JWT requesting_practitioner has no SDS user id identifier (send UNK when unknown)');
   const name = practitionerName(practitioner, release);
 
+  const requestedNhsNumber = release === 'dstu2' ? checkDstu2Claims(claims, interaction) : undefined;
+
   const deviceIdentifier = identifiersOf(device)[0];
   return {
+    ...(requestedNhsNumber ? { requestedNhsNumber } : {}),
     organisationOds,
     organisationName: typeof organisation['name'] === 'string' ? organisation['name'] : null,
     practitionerId: sub,

@@ -13,6 +13,8 @@ export interface Requester {
   device: string | null;
   /** The JWT asked for sensitive information too (`conf/R` in requested_scope, migrations only: general.md §3). */
   sensitiveScope: boolean;
+  /** The patient the 0.7.x token's requested_record names (access-record-html.md §8). */
+  requestedNhsNumber?: string;
 }
 
 /**

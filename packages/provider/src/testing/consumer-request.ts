@@ -1,5 +1,5 @@
 import { interaction, IDENTIFIER_SYSTEMS, PROFILES, type InteractionName } from '@gpconnect/fhir';
-import { base64url, bookingRequest as sdkBookingRequest, consumerJwtClaims, unsecuredJwt, type BookingInput, type ConsumerIdentity } from '@gpconnect/sdk';
+import { base64url, bookingRequest as sdkBookingRequest, consumerJwtClaims, unsecuredJwt, type BookingInput, type ConsumerIdentity, type RequestedRecord } from '@gpconnect/sdk';
 
 /**
  * Builds GP Connect requests as a conforming consumer would send them (general.md §2-§3), for tests
@@ -28,9 +28,12 @@ export const TEST_CONSUMER: ConsumerIdentity = {
   device: { system: 'https://consumer.example.nhs.uk/Id/device-identifier', value: 'CONS-APP-4', model: 'gpconnect tests', version: '1.0.0' },
 };
 
-/** The claims of a valid JWT for an interaction, issued at `now` (UNIX seconds). */
-export function jwtClaims(name: InteractionName, now: number, audience = 'https://provider.example.nhs.uk/B82617/STU3/1'): Record<string, unknown> {
-  return consumerJwtClaims(TEST_CONSUMER, interaction(name), now, audience);
+/**
+ * The claims of a valid JWT for an interaction, issued at `now` (UNIX seconds). A 0.7.x (Access
+ * Record HTML) token names the record asked for: the roster practice unless `requestedRecord` says.
+ */
+export function jwtClaims(name: InteractionName, now: number, audience = 'https://provider.example.nhs.uk/B82617/STU3/1', requestedRecord: RequestedRecord = { odsCode: 'B82617' }): Record<string, unknown> {
+  return consumerJwtClaims(TEST_CONSUMER, interaction(name), now, audience, requestedRecord);
 }
 
 export interface RequestHeaderOptions {
@@ -42,11 +45,13 @@ export interface RequestHeaderOptions {
   traceId?: string;
   /** Changes to the valid claims; a key set to undefined removes the claim. */
   claims?: Record<string, unknown>;
+  /** The record a 0.7.x token names (a care record request names its patient). */
+  requestedRecord?: RequestedRecord;
 }
 
 /** The headers of a valid request for `name`. */
 export function gpconnectHeaders(name: InteractionName, options: RequestHeaderOptions): Record<string, string> {
-  const claims = { ...jwtClaims(name, options.now), ...options.claims };
+  const claims = { ...jwtClaims(name, options.now, undefined, options.requestedRecord), ...options.claims };
   for (const [key, value] of Object.entries(claims)) if (value === undefined) delete claims[key];
   return {
     'ssp-traceid': options.traceId ?? '5e9b2f4a-3d2c-4b7e-9a61-0c8d7f1e2a34',
