@@ -16,6 +16,11 @@ export function itemSummary(resource: Json, record: CareRecord): string {
       return `Immunisation: ${conceptText(resource['vaccineCode'])}`;
     case 'ReferralRequest':
       return `Referral: ${conceptText((resource['reasonCode'] as unknown[] | undefined)?.[0])}`;
+    case 'DiagnosticReport': {
+      // The report's own code is always "Diagnostic studies report": name what was tested.
+      const tested = referencesOf(resource['result']).map((r) => conceptText(record.resource(r)?.['code'])).filter(Boolean);
+      return `Investigation: ${tested.length > 0 ? tested.join(', ') : conceptText(resource['code'])}`;
+    }
     case 'Observation': {
       const value = observationValue(resource);
       return `${conceptText(resource['code'])}${value ? ` ${value}` : ''}`;
