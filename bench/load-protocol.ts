@@ -23,6 +23,8 @@ export interface LoadSpec {
   booking?: { firstSlot: number; patientIds: string[] };
   /** Set for POSTs of prepared bodies (structured records): each request sends the next, in turn. */
   bodies?: string[];
+  /** With `bodies` of a 0.7.x interaction: the NHS number each body asks for, which its token's requested_record names. */
+  requestedNhsNumbers?: string[];
 }
 
 export interface LoadResult {

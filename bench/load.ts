@@ -15,25 +15,34 @@ function percentile(sorted: Float64Array, p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
-/** The body of the next request: a booking of the next unbooked bench slot, the next prepared body, or none for a GET. */
-function bodies(spec: LoadSpec): () => string | undefined {
+interface NextRequest {
+  body: string | undefined;
+  /** The patient a 0.7.x token names. */
+  nhsNumber?: string | undefined;
+}
+
+/** The next request: a booking of the next unbooked bench slot, the next prepared body (and its patient), or none for a GET. */
+function requests(spec: LoadSpec): () => NextRequest {
   const prepared = spec.bodies;
   if (prepared) {
     let turn = 0;
-    return () => prepared[turn++ % prepared.length];
+    return () => {
+      const n = turn++ % prepared.length;
+      return { body: prepared[n], nhsNumber: spec.requestedNhsNumbers?.[n] };
+    };
   }
   const booking = spec.booking;
-  if (!booking) return () => undefined;
+  if (!booking) return () => ({ body: undefined });
   let next = booking.firstSlot;
   return () => {
     const n = next++;
     const patientId = booking.patientIds[n % booking.patientIds.length]!;
-    return JSON.stringify(bookingRequest({ patientId, slots: [benchSlot(n)], locationId: BENCH_SCHEDULE.locationId, practitionerId: BENCH_SCHEDULE.practitionerId }));
+    return { body: JSON.stringify(bookingRequest({ patientId, slots: [benchSlot(n)], locationId: BENCH_SCHEDULE.locationId, practitionerId: BENCH_SCHEDULE.practitionerId })) };
   };
 }
 
 async function runLoad(spec: LoadSpec): Promise<LoadResult> {
-  const nextBody = bodies(spec);
+  const nextRequest = requests(spec);
   const instance = autocannon({
     url: spec.origin,
     connections: spec.connections,
@@ -47,8 +56,8 @@ async function runLoad(spec: LoadSpec): Promise<LoadResult> {
         // Ssp-TraceID; the provider's clock is real time, so so is ours. The ceiling gets the same
         // headers, so both servers parse identical requests and the client pays the same cost.
         setupRequest: (request) => {
-          const body = nextBody();
-          const headers = gpconnectHeaders(spec.interaction, { toAsid: spec.toAsid, now: Math.floor(Date.now() / 1000), traceId: randomUUID() });
+          const { body, nhsNumber } = nextRequest();
+          const headers = gpconnectHeaders(spec.interaction, { toAsid: spec.toAsid, now: Math.floor(Date.now() / 1000), traceId: randomUUID(), ...(nhsNumber ? { requestedRecord: { nhsNumber } } : {}) });
           return { ...request, headers: body === undefined ? headers : { ...headers, 'content-type': 'application/fhir+json' }, ...(body === undefined ? {} : { body }) };
         },
       },

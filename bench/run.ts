@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { IDENTIFIER_SYSTEMS, type InteractionName } from '@gpconnect/fhir';
 import { buildProvider, SERVICE_ROOTS } from '@gpconnect/provider';
-import { bookingRequest, gpconnectHeaders } from '@gpconnect/provider/testing';
+import { bookingRequest, careRecordParameters, gpconnectHeaders } from '@gpconnect/provider/testing';
 import { findPractice, sql, type Database, type Kysely } from '@gpconnect/store';
 import { NATIONAL_ROSTER, patientLogicalId } from '@gpconnect/testdata';
 import { openBenchStore } from './bench-store.ts';
@@ -13,7 +13,7 @@ import { startCeiling } from './ceiling.ts';
 import { runLoad, stopLoad } from './load-process.ts';
 import type { LoadResult, LoadSpec } from './load-protocol.ts';
 import { machineInfo, warnIfBusy } from './machine.ts';
-import { BOOKING_GOAL, failuresOf, formatScenario, GOAL, scenarioResult, SLOT_SEARCH_GOAL, SSP_GOAL, STRUCTURED_1000_GOAL, STRUCTURED_300_GOAL, type Goal, type ScenarioResult } from './report.ts';
+import { BOOKING_GOAL, COMPARISON, failuresOf, formatScenario, GOAL, scenarioResult, SLOT_SEARCH_GOAL, SSP_GOAL, STRUCTURED_1000_GOAL, STRUCTURED_300_GOAL, type Goal, type ScenarioResult } from './report.ts';
 import { benchSlot, BENCH_SCHEDULE, insertBenchSlots } from './bench-slots.ts';
 import { addFillerPatients, fullRecordBodies, LARGE_RECORD_PRACTICE, prepareStructuredRecords, type GeneratedSet } from './structured-records.ts';
 
@@ -89,6 +89,11 @@ async function auditRowCount(db: Kysely<Database>): Promise<number> {
 interface Target {
   origin: string;
   path: string;
+  /**
+   * A side that makes a different call from the scenario's (the HTML summary is measured against the
+   * structured record): its own interaction, bodies and the patients its tokens name.
+   */
+  request?: { interaction: InteractionName; bodies: string[]; requestedNhsNumbers?: string[] };
 }
 
 interface Scenario {
@@ -107,8 +112,8 @@ interface Scenario {
 }
 
 /** One request with the headers the load sends (a POST when `body` is given); the body decoded. */
-async function send(target: Target, interaction: InteractionName, toAsid: string, body?: string): Promise<{ status: number; body: string }> {
-  const headers = gpconnectHeaders(interaction, { toAsid, now: Math.floor(Date.now() / 1000) });
+async function send(target: Target, interaction: InteractionName, toAsid: string, body?: string, requestedNhsNumber?: string): Promise<{ status: number; body: string }> {
+  const headers = gpconnectHeaders(interaction, { toAsid, now: Math.floor(Date.now() / 1000), ...(requestedNhsNumber ? { requestedRecord: { nhsNumber: requestedNhsNumber } } : {}) });
   const response = await fetch(target.origin + target.path, body === undefined ? { headers } : { method: 'POST', headers: { ...headers, 'content-type': 'application/fhir+json' }, body });
   return { status: response.status, body: await response.text() };
 }
@@ -151,6 +156,21 @@ async function confirmStructured(scenario: Pick<Scenario, 'name' | 'interaction'
   const lists = entries(provider.body).filter((e) => e.resource.resourceType === 'List').length;
   if (lists < 9) throw problem(`expected the Lists of every area, found ${lists}`);
   if (entries(ceiling.body).length < minimumItems) throw problem(`expected at least ${minimumItems} entries from the ceiling`);
+}
+
+/**
+ * Before measuring the HTML summary against the structured record: each side answers 200 for the
+ * first sampled patient, the HTML with its summary's tables, the structured record with its Lists.
+ */
+async function confirmHtmlAgainstStructured(scenario: Pick<Scenario, 'name' | 'interaction' | 'provider' | 'ceiling'>, toAsid: string): Promise<void> {
+  const html = scenario.provider.request!;
+  const structured = scenario.ceiling.request!;
+  const provider = await send(scenario.provider, html.interaction, toAsid, html.bodies[0], html.requestedNhsNumbers?.[0]);
+  const ceiling = await send(scenario.ceiling, structured.interaction, toAsid, structured.bodies[0]);
+  const problem = (message: string) => new BenchFailure(`${scenario.name}: ${message}\n  html ${provider.status}: ${provider.body.slice(0, 500)}\n  structured ${ceiling.status}: ${ceiling.body.slice(0, 500)}`);
+  if (provider.status !== 200 || ceiling.status !== 200) throw problem('the check request was not answered 200');
+  const tables = (provider.body.match(/<table /g) ?? []).length;
+  if (tables < 2) throw problem(`expected the summary's tables, found ${tables}`);
 }
 
 /** Bookings rotate over the roster's ordinary patients, as a practice's bookings come from many. */
@@ -300,7 +320,7 @@ async function main(): Promise<void> {
   const only = process.env['BENCH_ONLY']?.toLowerCase();
   const selected = (name: string) => !only || name.toLowerCase().includes(only);
   const structuredScenarios: Scenario[] = [];
-  const STRUCTURED_NAMES = ['Structured record (300 items)', 'Structured record (1,000 items)', 'Structured record (300 items) through the SSP'] as const;
+  const STRUCTURED_NAMES = ['Structured record (300 items)', 'Structured record (1,000 items)', 'Structured record (300 items) through the SSP', 'HTML summary (300 items) against the structured record'] as const;
   if (STRUCTURED_NAMES.some(selected)) {
     console.log(`bench: generating ${STRUCTURED_PATIENTS.items300} records of 300 items and ${STRUCTURED_PATIENTS.items1000} of 1,000...`);
     const sets = await prepareStructuredRecords(db, ods, { patients300: STRUCTURED_PATIENTS.items300, patients1000: STRUCTURED_PATIENTS.items1000 });
@@ -317,6 +337,19 @@ async function main(): Promise<void> {
       structured(STRUCTURED_NAMES[1], sets.items1000, 1000, STRUCTURED_1000_GOAL, LARGE_RECORD_PRACTICE.asid),
       { ...through, confirm: (asid) => confirmStructured(through, asid, 1) },
     );
+    // Access Record HTML's summary of the same records, against the structured record of each (issue 6): no goal, the figure is reported.
+    const htmlSummary = {
+      name: STRUCTURED_NAMES[3],
+      interaction: 'getCareRecord' as const,
+      goal: COMPARISON,
+      provider: {
+        origin: providerOrigin,
+        path: `/${ods}/${SERVICE_ROOTS.html.path}/Patient/$gpc.getcarerecord`,
+        request: { interaction: 'getCareRecord' as const, bodies: sets.items300.nhsNumbers.map((nhsNumber) => JSON.stringify(careRecordParameters({ nhsNumber, section: 'SUM' }))), requestedNhsNumbers: sets.items300.nhsNumbers },
+      },
+      ceiling: { ...direct(ods), request: { interaction: 'getStructuredRecord' as const, bodies: fullRecordBodies(sets.items300.nhsNumbers) } },
+    };
+    structuredScenarios.push({ ...htmlSummary, confirm: (asid) => confirmHtmlAgainstStructured(htmlSummary, asid) });
   }
   const scenarios: Scenario[] = [
     patientScenario('Patient read', 'readPatient', `/Patient/${PATIENT_ID}`),
@@ -345,6 +378,7 @@ async function main(): Promise<void> {
     connections,
     ...(firstSlot !== undefined ? { booking: { firstSlot, patientIds: BOOKING_PATIENT_IDS } } : {}),
     ...(scenario.bodies ? { bodies: scenario.bodies } : {}),
+    ...(target.request ?? {}),
   });
 
   const results: ScenarioResult[] = [];

@@ -3,6 +3,9 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { checkStructure } from '@gpconnect/fhir';
 import type { LightMyRequestResponse } from 'fastify';
 import { fhirBody, type ProviderUnderTest } from '../test-support.ts';
+import { careRecordParameters, type CareRecordAsk } from '../testing/consumer-request.ts';
+
+export { careRecordParameters, type CareRecordAsk };
 
 /**
  * Test helpers of Access Record HTML: the request a consumer sends, and the checks every response
@@ -12,23 +15,6 @@ import { fhirBody, type ProviderUnderTest } from '../test-support.ts';
  */
 
 type Json = Record<string, unknown>;
-
-export interface CareRecordAsk {
-  nhsNumber: string;
-  section: string;
-  period?: { start?: string; end?: string };
-}
-
-export function careRecordParameters({ nhsNumber, section, period }: CareRecordAsk): Json {
-  return {
-    resourceType: 'Parameters',
-    parameter: [
-      { name: 'patientNHSNumber', valueIdentifier: { system: 'http://fhir.nhs.net/Id/nhs-number', value: nhsNumber } },
-      { name: 'recordSection', valueCodeableConcept: { coding: [{ system: 'http://fhir.nhs.net/ValueSet/gpconnect-record-section-1', code: section }] } },
-      ...(period ? [{ name: 'timePeriod', valuePeriod: period }] : []),
-    ],
-  };
-}
 
 const ALLOWED_ELEMENTS = new Set(['div', 'h1', 'h2', 'p', 'table', 'thead', 'tbody', 'tr', 'th', 'td', 'br']);
 const ALLOWED_ATTRIBUTES: Record<string, readonly string[]> = { table: ['id'], div: ['class', 'xmlns'], td: ['class'] };

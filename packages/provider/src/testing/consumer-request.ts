@@ -102,3 +102,22 @@ export function bookingRequest(input: Omit<BookingInput, 'organisation'> & { org
   const organisation = { odsCode: TEST_CONSUMER.organisation.odsCode, name: TEST_CONSUMER.organisation.name, telecom: '0300 303 5678', type: 'urgent-care', ...input.organisation };
   return sdkBookingRequest({ ...input, organisation });
 }
+
+/** What a care record request asks for. */
+export interface CareRecordAsk {
+  nhsNumber: string;
+  section: string;
+  period?: { start?: string; end?: string };
+}
+
+/** The Parameters of $gpc.getcarerecord (access-record-html.md §2) for one section, with a period when given. */
+export function careRecordParameters({ nhsNumber, section, period }: CareRecordAsk): Record<string, unknown> {
+  return {
+    resourceType: 'Parameters',
+    parameter: [
+      { name: 'patientNHSNumber', valueIdentifier: { system: 'http://fhir.nhs.net/Id/nhs-number', value: nhsNumber } },
+      { name: 'recordSection', valueCodeableConcept: { coding: [{ system: 'http://fhir.nhs.net/ValueSet/gpconnect-record-section-1', code: section }] } },
+      ...(period ? [{ name: 'timePeriod', valuePeriod: period }] : []),
+    ],
+  };
+}
