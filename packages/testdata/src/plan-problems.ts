@@ -37,7 +37,7 @@ const PROBLEMS: Record<string, Problem[]> = {
       status: 'active',
       significance: 'major',
       onsetDaysAgo: 1900,
-      related: ['Observation/2-observation-5', 'DiagnosticReport/2-investigation-1-report', 'ProcedureRequest/2-diary-1', 'Encounter/2-consultation-1'],
+      related: ['Observation/2-observation-5', 'DiagnosticReport/2-investigation-1-report', 'ProcedureRequest/2-diary-1', 'Encounter/2-consultation-1', 'DocumentReference/2-document-2'],
       relatedProblems: [{ type: 'child', problem: 2 }],
       note: 'Home blood pressure monitoring agreed',
     },

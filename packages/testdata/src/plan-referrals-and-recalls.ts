@@ -21,6 +21,8 @@ interface Referral {
   priority: 'routine' | 'urgent';
   description: string;
   confidential?: boolean;
+  /** Letters sent with the referral (plan-documents.ts ids): structured.md §5.8, §5.10. */
+  letters?: string[];
 }
 
 interface Recall {
@@ -32,8 +34,9 @@ interface Recall {
 
 const REFERRALS: Record<string, Referral[]> = {
   '2': [
-    { reason: PHYSIOTHERAPY, daysAgo: 250, priority: 'routine', description: 'Knee pain on walking' },
-    { reason: COUNSELLING, daysAgo: 300, priority: 'routine', description: 'Low mood' },
+    { reason: PHYSIOTHERAPY, daysAgo: 250, priority: 'routine', description: 'Knee pain on walking', letters: ['2-document-5'] },
+    // Its letter is confidential: the referral is shared, the letter is not.
+    { reason: COUNSELLING, daysAgo: 300, priority: 'routine', description: 'Low mood', letters: ['2-document-4'] },
   ],
   '3': [
     { reason: PHYSIOTHERAPY, daysAgo: 900, priority: 'routine', description: 'Lower back pain' },
@@ -68,6 +71,7 @@ export function renderReferral(id: string, patientId: string, requesterId: strin
     requester: { agent: { reference: `Practitioner/${requesterId}` } },
     reasonCode: [{ coding: [referral.reason] }],
     description: referral.description,
+    ...(referral.letters?.length ? { supportingInfo: referral.letters.map((id) => ({ reference: `DocumentReference/${id}` })) } : {}),
   };
 }
 

@@ -26,7 +26,7 @@ export function changeCapabilities(settings: Settings, ods: string, change: { en
 }
 
 /** Access Record Structured's clinical areas (structured.md §7), as the switches name them. */
-export const STRUCTURED_AREAS = ['allergies', 'medications', 'consultations', 'problems', 'immunisations', 'uncategorised', 'investigations', 'referrals', 'diaryEntries'] as const;
+export const STRUCTURED_AREAS = ['allergies', 'medications', 'consultations', 'problems', 'immunisations', 'uncategorised', 'investigations', 'referrals', 'diaryEntries', 'documents'] as const;
 
 function checkAreas(names: readonly string[]): string[] {
   const unknown = names.filter((name) => !(STRUCTURED_AREAS as readonly string[]).includes(name));

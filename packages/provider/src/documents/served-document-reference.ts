@@ -10,13 +10,13 @@ export const TOO_LARGE_TITLE = 'This document is larger than 5 MB, the limit of 
 /**
  * A stored DocumentReference as Access Document serves it (documents.md §4): with the file's size,
  * and either the absolute URL of its Binary on this service root or, for a file over the retrieval
- * limit, no URL and a title saying why (the placeholder of §4).
+ * limit, no URL and a title saying why (the placeholder of §4). A migration has no limit.
  */
-export function servedDocumentReference(document: DocumentRow, serviceBaseUrl: string): Json {
+export function servedDocumentReference(document: DocumentRow, serviceBaseUrl: string, limitBytes = RETRIEVE_LIMIT_BYTES): Json {
   const resource = JSON.parse(document.resource) as Json & { content: { attachment: Json }[] };
   const attachment = resource.content[0]!.attachment;
   attachment['size'] = document.size_bytes;
-  if (document.size_bytes > RETRIEVE_LIMIT_BYTES) attachment['title'] = TOO_LARGE_TITLE;
+  if (document.size_bytes > limitBytes) attachment['title'] = TOO_LARGE_TITLE;
   else attachment['url'] = `${serviceBaseUrl}/Binary/${document.binary_id}`;
   return resource;
 }

@@ -1,6 +1,7 @@
 import { ukLocalDate } from '@gpconnect/fhir';
 import type { Handler } from '../http/handler.ts';
-import { readStructuredParameters, type StructuredArea } from './structured-parameters.ts';
+import { readStructuredParameters, type RecordArea } from './structured-parameters.ts';
+import { documentsBaseUrl } from './linked-documents.ts';
 import { findSharablePatient } from './sharable-patient.ts';
 import { structuredBundle } from './structured-bundle.ts';
 
@@ -9,11 +10,12 @@ import { structuredBundle } from './structured-bundle.ts';
  * (§2.2), and the Bundle of the requested areas (structured-bundle.ts), with the practice's
  * switched-off areas reported (§7) and confidential items withheld.
  */
-export const getStructuredRecord: Handler = async ({ practice, body, context }, { db, clock, assemblies }) => {
+export const getStructuredRecord: Handler = async ({ practice, body, context, serviceBaseUrl }, { db, clock, assemblies }) => {
   const now = clock();
   const request = readStructuredParameters(body, ukLocalDate(now));
   const patient = await findSharablePatient(db, practice, request.nhsNumber, context, now);
-  const switchedOff = new Set(practice.structured_areas_disabled as StructuredArea[]);
-  const json = await assemblies.run(() => structuredBundle(db, practice, patient, { areas: request.areas, unrecognised: request.unrecognised, switchedOff, discloseConfidential: false }, context.traceId, now));
+  const switchedOff = new Set(practice.structured_areas_disabled as RecordArea[]);
+  const documents = { baseUrl: documentsBaseUrl(serviceBaseUrl), all: false };
+  const json = await assemblies.run(() => structuredBundle(db, practice, patient, { areas: request.areas, unrecognised: request.unrecognised, switchedOff, documents, discloseConfidential: false }, context.traceId, now));
   return { status: 200, json };
 };

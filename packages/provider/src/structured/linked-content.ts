@@ -1,7 +1,7 @@
 import { CODE_SYSTEMS, EXTENSIONS } from '@gpconnect/fhir';
 import type { LinkCategory, LinkedItem, PatientRecord } from './patient-record.ts';
 import { clinicalList, StoredResource, type ListWarning, type Served } from './record-lists.ts';
-import type { StructuredArea } from './structured-parameters.ts';
+import type { RecordArea } from './structured-parameters.ts';
 
 /**
  * What problems and consultations bring back from the other areas (structured.md §5.3, §5.4, §6.3,
@@ -18,6 +18,7 @@ const PHRASES: Record<LinkCategory, string> = {
   endedAllergies: 'allergies that have been ended',
   consultations: 'consultations',
   diaryEntries: 'diary entries',
+  documents: 'documents',
   immunisations: 'immunisations',
   investigations: 'investigations',
   medications: 'medications',
@@ -27,7 +28,7 @@ const PHRASES: Record<LinkCategory, string> = {
 };
 
 /** The name of a clinical area in the placeholder of a switched-off item (§6.4). */
-const ITEM_NAMES: Record<StructuredArea, string> = {
+const ITEM_NAMES: Record<RecordArea, string> = {
   allergies: 'Allergy',
   medications: 'Medication',
   consultations: 'Consultation',
@@ -37,9 +38,10 @@ const ITEM_NAMES: Record<StructuredArea, string> = {
   investigations: 'Investigation',
   referrals: 'Referral',
   diaryEntries: 'Diary entry',
+  documents: 'Document',
 };
 
-export const disabledPlaceholder = (area: StructuredArea) => ({ display: `${ITEM_NAMES[area]} items have been disabled` });
+export const disabledPlaceholder = (area: RecordArea) => ({ display: `${ITEM_NAMES[area]} items have been disabled` });
 
 function secondaryTitle(context: 'Consultations' | 'Problems', category: LinkCategory): string {
   if (context === 'Problems') return `Problems - ${PHRASES[category]} related to problems`;
@@ -55,14 +57,14 @@ export function secondaryList(title: string, patientId: string, entries: readonl
 /** Everything a request's links need: the record, the practice's switched-off areas, and what was met. */
 export class LinkContext {
   /** Switched-off areas that linked items would have come from: each gets the disabled warning. */
-  readonly disabledLinked = new Set<StructuredArea>();
+  readonly disabledLinked = new Set<RecordArea>();
   private readonly problems = new Map<string, Served>();
 
   constructor(
     readonly record: PatientRecord,
     readonly patientId: string,
     readonly recordWarnings: readonly ListWarning[],
-    private readonly switchedOff: ReadonlySet<StructuredArea>,
+    private readonly switchedOff: ReadonlySet<RecordArea>,
   ) {}
 
   /** The item at a reference as it may be shared: 'withheld', 'disabled', absent, or the item. */

@@ -3,6 +3,7 @@ import { findPdsPerson } from '@gpconnect/store';
 import type { Handler } from '../http/handler.ts';
 import { invalidParameter, nhsNumberParameter, readParameters, requiredNhsNumber, type AreaParts, type StructuredArea } from './structured-parameters.ts';
 import { findSharablePatient } from './sharable-patient.ts';
+import { documentsBaseUrl } from './linked-documents.ts';
 import { structuredBundle } from './structured-bundle.ts';
 
 /**
@@ -54,7 +55,7 @@ const FULL_RECORD: Record<StructuredArea, AreaParts> = {
   diaryEntries: {},
 };
 
-export const migrateStructuredRecord: Handler = async ({ practice, body, context }, { db, clock, assemblies }) => {
+export const migrateStructuredRecord: Handler = async ({ practice, body, context, serviceBaseUrl }, { db, clock, assemblies }) => {
   const now = clock();
   const request = readMigrateParameters(body);
   if (request.includeSensitiveInformation && !context.requester?.sensitiveScope) {
@@ -66,6 +67,12 @@ export const migrateStructuredRecord: Handler = async ({ practice, body, context
   if (!pds || !requesting || pds.gpOds !== requesting) {
     fail('NO_RELATIONSHIP', `The requesting organisation ${requesting ?? '(none)'} is not the patient's registered practice on PDS`);
   }
-  const json = await assemblies.run(() => structuredBundle(db, practice, patient, { areas: FULL_RECORD, unrecognised: [], switchedOff: new Set(), discloseConfidential: request.includeSensitiveInformation }, context.traceId, now));
+  const json = await assemblies.run(() => structuredBundle(db, practice, patient, {
+        areas: FULL_RECORD,
+        unrecognised: [],
+        switchedOff: new Set(),
+        documents: { baseUrl: documentsBaseUrl(serviceBaseUrl), all: true },
+        discloseConfidential: request.includeSensitiveInformation,
+      }, context.traceId, now));
   return { status: 200, json };
 };

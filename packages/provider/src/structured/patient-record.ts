@@ -1,6 +1,6 @@
 import type { ClinicalItemRow } from '@gpconnect/store';
 import { stored, type Served, type StoredResource } from './record-lists.ts';
-import type { StructuredArea } from './structured-parameters.ts';
+import type { RecordArea } from './structured-parameters.ts';
 
 /**
  * The part of a patient's record one structured request reads, indexed by reference (`Type/id`), so
@@ -11,12 +11,12 @@ import type { StructuredArea } from './structured-parameters.ts';
 type Json = Record<string, unknown>;
 
 /** What a secondary List groups linked items by (structured.md §6.2). */
-export type LinkCategory = 'allergies' | 'endedAllergies' | 'consultations' | 'diaryEntries' | 'immunisations' | 'investigations' | 'medications' | 'problems' | 'referrals' | 'uncategorised';
+export type LinkCategory = 'allergies' | 'endedAllergies' | 'consultations' | 'diaryEntries' | 'documents' | 'immunisations' | 'investigations' | 'medications' | 'problems' | 'referrals' | 'uncategorised';
 
 /** A linked item with what travels with it, and the resource a List entry names for it. */
 export interface LinkedItem {
   category: LinkCategory;
-  area: StructuredArea;
+  area: RecordArea;
   /** `Type/id` of the resource Lists reference: a medication course's statement, a result's report. */
   entry: string;
   resources: Served[];
@@ -49,7 +49,7 @@ export class PatientRecord {
   }
 
   /** The area's items, oldest first. */
-  itemsOf(area: StructuredArea): ClinicalItemRow[] {
+  itemsOf(area: RecordArea): ClinicalItemRow[] {
     return this.byArea.get(area) ?? [];
   }
 
@@ -103,7 +103,7 @@ export class PatientRecord {
     const row = this.rows.get(reference);
     const resource = this.resource(reference);
     if (!row || !resource) return undefined;
-    const area = row.area as StructuredArea;
+    const area = row.area as RecordArea;
     const single = (category: LinkCategory): LinkedItem => ({ category, area, entry: reference, resources: [stored(row)], confidential: row.confidential });
     switch (row.resource_type) {
       case 'MedicationRequest':
@@ -118,6 +118,8 @@ export class PatientRecord {
         return single('immunisations');
       case 'ReferralRequest':
         return single('referrals');
+      case 'DocumentReference':
+        return single('documents');
       case 'DiagnosticReport':
         return { ...single('investigations'), resources: [stored(row), ...this.reportParts(resource)] };
       default:

@@ -1,12 +1,12 @@
 import { PROFILES, ukLocalDate } from '@gpconnect/fhir';
 import { findPatientRecord, readResource, type ClinicalItemRow, type Database, type Kysely, type PracticeRow } from '@gpconnect/store';
 import type { SharablePatient } from './sharable-patient.ts';
-import { AREA_PARAMETERS, type AreaParts, type DatePeriod, type StructuredArea } from './structured-parameters.ts';
+import { AREA_PARAMETERS, SWITCH_NAMES, type AreaParts, type DatePeriod, type RecordArea, type StructuredArea } from './structured-parameters.ts';
 import { allergiesArea } from './allergies.ts';
 import { medicationsArea } from './medications.ts';
 import { uncategorisedArea } from './uncategorised.ts';
 import { immunisationsArea } from './immunisations.ts';
-import { dataInTransit, StoredResource, type AreaContent, type Served } from './record-lists.ts';
+import { dataInTransit, stored, StoredResource, type AreaContent, type Served } from './record-lists.ts';
 import { PatientRecord } from './patient-record.ts';
 import { LinkContext } from './linked-content.ts';
 import { problemsArea, type ProblemsContent } from './problems.ts';
@@ -14,6 +14,7 @@ import { consultationsArea } from './consultations.ts';
 import { relatedProblems } from './related-problems.ts';
 import { diaryArea, referralsArea } from './referrals-and-diary.ts';
 import { investigationsArea } from './investigations.ts';
+import { documentItems, linksDocuments, withLinkedLetters } from './linked-documents.ts';
 
 /**
  * The Bundle of a structured record (structured.md §3), shared by $gpc.getstructuredrecord and
@@ -38,7 +39,7 @@ const AREA_BUILDERS: Record<StructuredArea, AreaBuilder> = {
   immunisations: ({ record, patientId, recordWarnings }, parts) => immunisationsArea(record.itemsOf('immunisations'), parts['includeNotGiven'] === true, patientId, recordWarnings),
   uncategorised: ({ record, patientId, recordWarnings }, parts) => uncategorisedArea(record.itemsOf('uncategorised'), parts['uncategorisedDataSearchPeriod'] as DatePeriod | undefined, patientId, recordWarnings),
   investigations: ({ record, patientId, recordWarnings }, parts) => investigationsArea(record, parts['investigationSearchPeriod'] as DatePeriod | undefined, patientId, recordWarnings),
-  referrals: ({ record, patientId, recordWarnings }, parts) => referralsArea(record.itemsOf('referrals'), parts['referralSearchPeriod'] as DatePeriod | undefined, patientId, recordWarnings),
+  referrals: (context, parts) => withLinkedLetters(context, referralsArea(context.record.itemsOf('referrals'), parts['referralSearchPeriod'] as DatePeriod | undefined, context.patientId, context.recordWarnings)),
   diaryEntries: ({ record, patientId, recordWarnings }, parts) => diaryArea(record.itemsOf('diaryEntries'), parts['diaryEntriesSearchDate'] as string | undefined, patientId, recordWarnings),
 };
 
@@ -82,9 +83,10 @@ function warning(text: string, diagnostics: string): Json {
  * read off their JSON text: the resources are compact JSON, serialised or stored, so a reference is
  * always spelt `"reference":"Practitioner/<id>"`.
  */
-function referencedPractitionerIds(texts: readonly string[]): string[] {
+function referencedIds(texts: readonly string[], type: 'Practitioner' | 'Organization'): string[] {
   const ids = new Set<string>();
-  for (const text of texts) for (const match of text.matchAll(/"reference":"Practitioner\/([^"]+)"/g)) ids.add(match[1]!);
+  const pattern = new RegExp(`"reference":"${type}/([^"]+)"`, 'g');
+  for (const text of texts) for (const match of text.matchAll(pattern)) ids.add(match[1]!);
   return [...ids];
 }
 
@@ -96,12 +98,16 @@ function withoutVersionMeta(json: string): Json {
 }
 
 /**
- * The practice's Organization, and each practitioner (the usual GP and whoever the returned items
- * reference) once, with their role when they have exactly one (§3's known issue).
+ * The practice's Organization and any other the returned items reference (a document's author),
+ * and each practitioner (the usual GP and whoever the returned items reference) once, with their
+ * role when they have exactly one (§3's known issue).
  */
-async function adminResources(db: Kysely<Database>, practice: PracticeRow, practitionerIds: readonly string[]): Promise<Json[]> {
-  const organisation = await readResource(db, 'organisation', practice.ods_code, practice.organisation_id);
-  const resources = organisation ? [withoutVersionMeta(organisation.resource)] : [];
+async function adminResources(db: Kysely<Database>, practice: PracticeRow, organisationIds: readonly string[], practitionerIds: readonly string[]): Promise<Json[]> {
+  const resources: Json[] = [];
+  for (const id of new Set([practice.organisation_id, ...organisationIds])) {
+    const organisation = await readResource(db, 'organisation', practice.ods_code, id);
+    if (organisation) resources.push(withoutVersionMeta(organisation.resource));
+  }
   for (const id of new Set(practitionerIds)) {
     const practitioner = await readResource(db, 'practitioner', practice.ods_code, id);
     if (!practitioner) continue;
@@ -116,8 +122,13 @@ export interface BundleRequest {
   areas: Partial<Record<StructuredArea, AreaParts>>;
   /** Diagnostics of unrecognised parameters, reported as warnings. */
   unrecognised: readonly string[];
-  /** Areas the practice switched off (migrate ignores the switches). */
-  switchedOff: ReadonlySet<StructuredArea>;
+  /** Areas the practice switched off, documents included (migrate ignores the switches). */
+  switchedOff: ReadonlySet<RecordArea>;
+  /**
+   * Where the practice's documents are retrieved (the Access Document service root), and whether every
+   * document comes with the record (a migration, §9) rather than only those items link to (§5.10).
+   */
+  documents: { baseUrl: string; all: boolean };
   /** Confidential items are returned, labelled NOPAT, rather than withheld (migrate with sensitive information). */
   discloseConfidential: boolean;
 }
@@ -140,7 +151,9 @@ export async function structuredBundle(db: Kysely<Database>, practice: PracticeR
   // A record still arriving from the previous practice is flagged on every List (§6.4).
   const recordWarnings = patient.row.record_in_transit ? [dataInTransit(patient.row.registration_start ?? ukLocalDate(now))] : [];
   const rows = await findPatientRecord(db, practice.ods_code, patientId, areasToRead(requested));
-  const record = new PatientRecord(request.discloseConfidential ? rows.map(disclosed) : rows);
+  // A migration takes every document whatever its size (Migrate a document has no limit).
+  const documents = request.documents.all || linksDocuments(rows) ? await documentItems(db, practice.ods_code, patientId, request.documents.baseUrl, request.documents.all ? Number.POSITIVE_INFINITY : undefined) : [];
+  const record = new PatientRecord(request.discloseConfidential ? [...rows, ...documents].map(disclosed) : [...rows, ...documents]);
   const links = new LinkContext(record, patientId, recordWarnings, switchedOff);
   const areas: AreaContent[] = [];
   let primaryProblems = new Set<string>();
@@ -151,20 +164,22 @@ export async function structuredBundle(db: Kysely<Database>, practice: PracticeR
     if ('primary' in content) ({ primary: primaryProblems, directlyRelated } = content);
     areas.push(content);
   }
+  // A migration carries every document the record holds (§9), confidential ones only when disclosed.
+  if (request.documents.all) areas.push({ resources: record.itemsOf('documents').filter((row) => !row.confidential).map(stored) });
   const returned = new Set(areas.flatMap((a) => a.resources.map(keyOf).filter((key) => key !== undefined)));
   const related = requested.length > 0 ? relatedProblems(links, returned, primaryProblems, directlyRelated) : undefined;
   if (related) areas.push(related);
   const disabled = [...new Set([...requested.filter((area) => switchedOff.has(area)), ...links.disabledLinked])];
   const issues = [
     ...request.unrecognised.map((name) => warning(`${name} is an unrecognised parameter`, name)),
-    ...disabled.map((area) => warning(`${AREA_PARAMETERS[area]} has been disabled`, AREA_PARAMETERS[area])),
+    ...disabled.map((area) => warning(`${SWITCH_NAMES[area]} has been disabled`, SWITCH_NAMES[area])),
   ];
   // Stored resources go out as the text they are stored as; only what was built here is serialised.
   const clinical = once(areas.flatMap((a) => a.resources)).map((r) => (r instanceof StoredResource ? r.json : JSON.stringify(r)));
-  const practitionerIds = [...(patient.row.usual_gp_id ? [patient.row.usual_gp_id] : []), ...referencedPractitionerIds(clinical)];
+  const practitionerIds = [...(patient.row.usual_gp_id ? [patient.row.usual_gp_id] : []), ...referencedIds(clinical, 'Practitioner')];
   const entries = [
     JSON.stringify(withoutVersionMeta(patient.served.json)),
-    ...(await adminResources(db, practice, practitionerIds)).map((r) => JSON.stringify(r)),
+    ...(await adminResources(db, practice, referencedIds(clinical, 'Organization'), practitionerIds)).map((r) => JSON.stringify(r)),
     ...clinical,
     ...(issues.length > 0 ? [JSON.stringify({ resourceType: 'OperationOutcome', meta: { profile: [PROFILES.operationOutcome] }, issue: issues })] : []),
   ];

@@ -22,6 +22,16 @@ export const AREA_PARAMETERS: Record<StructuredArea, string> = {
   diaryEntries: 'includeDiaryEntries',
 };
 
+/**
+ * Every kind of item a structured record holds: the areas a consumer asks for, and documents, which
+ * come only through links from problems, consultations and referrals (§5.10) but are switched off
+ * like an area.
+ */
+export type RecordArea = StructuredArea | 'documents';
+
+/** How a switched-off kind of item is named in the "has been disabled" warning (§4). */
+export const SWITCH_NAMES: Record<RecordArea, string> = { ...AREA_PARAMETERS, documents: 'DocumentReferences' };
+
 type PartType = 'valueBoolean' | 'valueDate' | 'valuePeriod' | 'valuePositiveInt' | 'valueCode';
 
 /** The part parameters each area accepts, with their value type. */

@@ -98,6 +98,11 @@ export async function searchPatientDocuments(db: Kysely<Database>, practiceOds: 
   return query.orderBy(created, 'desc').orderBy('id').execute();
 }
 
+/** Every document of a patient, confidential or not (the caller decides), oldest indexed first. */
+export async function findPatientDocuments(db: Kysely<Database>, practiceOds: string, patientId: string): Promise<DocumentRow[]> {
+  return db.selectFrom('document').selectAll().where('practice_ods', '=', practiceOds).where('patient_id', '=', patientId).orderBy('indexed_at').orderBy('id').execute();
+}
+
 /** The document whose file is the Binary `binaryId`, confidential or not (the caller decides). */
 export async function findDocumentByBinaryId(db: Kysely<Database>, practiceOds: string, binaryId: string): Promise<DocumentRow | undefined> {
   return db.selectFrom('document').selectAll().where('practice_ods', '=', practiceOds).where('binary_id', '=', binaryId).executeTakeFirst();
