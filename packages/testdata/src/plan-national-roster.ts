@@ -15,7 +15,8 @@ import {
 } from './render-resources.ts';
 import type { ResourceRow } from './planned-row.ts';
 import { NATIONAL_ROSTER, type NationalRoster, type RosterGender, type RosterName, type RosterPatient, type RosterRegistration } from './roster.ts';
-import { planAllergies, type PlannedClinicalItemRow } from './plan-allergies.ts';
+import { planAllergies } from './plan-allergies.ts';
+import type { PlannedClinicalItemRow } from './record-item.ts';
 import { planMedications } from './plan-medications.ts';
 import { planObservations } from './plan-observations.ts';
 import { planImmunisations } from './plan-immunisations.ts';
