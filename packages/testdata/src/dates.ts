@@ -25,3 +25,8 @@ export function addDays(date: string, days: number): string {
   if (!Number.isInteger(days)) throw new RangeError(`a whole number of days is required, got ${days}`);
   return formatIsoDate(parseIsoDate(date) + days * DAY_MS);
 }
+
+/** The dateTime `minutes` after `dateTime`, written in UTC with a +00:00 offset as the record's dateTimes are. */
+export function minutesAfter(dateTime: string, minutes: number): string {
+  return new Date(Date.parse(dateTime) + minutes * 60_000).toISOString().replace('.000Z', '+00:00');
+}

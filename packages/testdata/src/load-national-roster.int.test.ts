@@ -140,7 +140,7 @@ for (const backend of testStoreBackends()) {
         practitioners: 5,
         practitionerRoles: 3,
         patients: 35,
-        clinicalItems: 149,
+        clinicalItems: PLAN.clinicalItems.length,
         documents: 6,
         schedules: 4,
         slots: PLAN.slots.length,
@@ -313,6 +313,33 @@ for (const backend of testStoreBackends()) {
         }
       }
       assert.equal(checked, 49);
+    });
+
+    test('clinical items: the 1.x records, and the Access Record HTML cohort\'s in the areas its descriptions name', async () => {
+      assert.equal(PLAN.clinicalItems.filter((r) => !r.patient_id.startsWith('html-')).length, 149, 'the 1.x records are unchanged');
+      const rows = await db.selectFrom('clinical_item').selectAll().where('practice_ods', '=', 'B82617').where('patient_id', 'like', 'html-%').orderBy('id').execute();
+      const planned = PLAN.clinicalItems.filter((r) => r.patient_id.startsWith('html-')).sort((a, b) => (a.id < b.id ? -1 : 1));
+      assert.deepEqual(rows.map((r) => [r.id, r.patient_id, r.area, r.status, r.confidential, r.resource]), planned.map((r) => [r.id, r.patient_id, r.area, r.status, r.confidential, r.resource]));
+      const areas = new Map<string, Set<string>>();
+      for (const row of rows) (areas.get(row.patient_id) ?? areas.set(row.patient_id, new Set()).get(row.patient_id)!).add(row.area);
+      const every = ['allergies', 'consultations', 'diaryEntries', 'immunisations', 'medications', 'problems', 'referrals', 'uncategorised'];
+      assert.deepEqual(Object.fromEntries([...areas].map(([patient, set]) => [patient, [...set].sort()])), {
+        'html-2': every,
+        'html-3': ['allergies', 'medications', 'problems'],
+        'html-4': ['allergies', 'medications', 'problems'],
+        'html-5': ['medications'],
+        'html-6': ['medications'],
+        'html-7': ['medications'],
+        'html-8': ['medications'],
+        'html-9': every,
+        'html-10': ['allergies', 'immunisations', 'medications', 'problems', 'uncategorised'],
+        'html-11': every,
+        'html-12': every,
+        'html-13': every,
+        'html-15': every,
+        'html-18': ['allergies', 'problems', 'uncategorised'],
+      });
+      assert.deepEqual(rows.filter((r) => r.confidential).map((r) => r.id), ['html-2-referral-2']);
     });
 
     test('schedules and slots: stored as planned, every resource conforms to GPConnect-Schedule-1 / GPConnect-Slot-1', async () => {

@@ -1,7 +1,7 @@
 import { EXTENSIONS, PROFILES } from '@gpconnect/fhir';
-import type { ClinicalItemTable, Insertable } from '@gpconnect/store';
 import { addDays } from './dates.ts';
 import type { ResourceRow } from './planned-row.ts';
+import { clinicalItemRow, type PlannedClinicalItemRow, type RecordItem } from './record-item.ts';
 
 /**
  * The roster's allergies (testdata README, "Clinical content"): per patient the active and ended
@@ -9,8 +9,6 @@ import type { ResourceRow } from './planned-row.ts';
  * without an end reason and its confidential allergy. Codes come from the specification's examples
  * and the roster README only (never invented); dates are relative to the day the roster is loaded.
  */
-
-export type PlannedClinicalItemRow = Insertable<ClinicalItemTable> & ResourceRow;
 
 const SNOMED = 'http://snomed.info/sct';
 /** Identifiers of record items are scoped by this provider's own namespace (structured.md §3). */
@@ -125,6 +123,12 @@ export function renderAllergy(id: string, patientId: string, recorderId: string,
   };
 }
 
+/** An allergy as a record item of the allergies area, dated by when it was recorded. */
+export function allergyItem(id: string, patientId: string, recorderId: string, allergy: AllergyRecord, confidential = false): RecordItem {
+  const resource = renderAllergy(id, patientId, recorderId, allergy);
+  return { id, area: 'allergies', resourceType: 'AllergyIntolerance', resource, effective: allergy.recorded, status: resource['clinicalStatus'] as string, confidential };
+}
+
 const resolveAllergy = (spec: AllergySpec, today: string): AllergyRecord => ({
   substance: spec.substance,
   recorded: yearsBefore(today, spec.recordedYearsAgo),
@@ -138,24 +142,9 @@ const resolveAllergy = (spec: AllergySpec, today: string): AllergyRecord => ({
  * usual GP (who recorded the allergies).
  */
 export function planAllergies(patients: readonly { id: string; usual_gp_id: string | null }[], today: string, row: Omit<ResourceRow, 'id' | 'resource'>): PlannedClinicalItemRow[] {
-  const rows: PlannedClinicalItemRow[] = [];
-  for (const patient of patients) {
-    const specs = ALLERGIES[patient.id] ?? [];
-    specs.forEach((spec, index) => {
-      const id = `${patient.id}-allergy-${index + 1}`;
-      const resource = renderAllergy(id, patient.id, patient.usual_gp_id ?? '1', resolveAllergy(spec, today));
-      rows.push({
-        ...row,
-        id,
-        resource: JSON.stringify(resource),
-        patient_id: patient.id,
-        resource_type: 'AllergyIntolerance',
-        area: 'allergies',
-        effective_at: resource['assertedDate'] as string,
-        confidential: spec.confidential ?? false,
-        status: resource['clinicalStatus'] as string,
-      });
-    });
-  }
-  return rows;
+  return patients.flatMap((patient) =>
+    (ALLERGIES[patient.id] ?? []).map((spec, index) =>
+      clinicalItemRow(row, patient.id, allergyItem(`${patient.id}-allergy-${index + 1}`, patient.id, patient.usual_gp_id ?? '1', resolveAllergy(spec, today), spec.confidential)),
+    ),
+  );
 }

@@ -1,7 +1,7 @@
-import { addDays } from './dates.ts';
-import type { PlannedClinicalItemRow } from './plan-allergies.ts';
+import { addDays, minutesAfter } from './dates.ts';
+import { clinicalItemRow, type PlannedClinicalItemRow } from './record-item.ts';
 import type { ResourceRow } from './planned-row.ts';
-import { renderConsultation } from './render-problems-and-consultations.ts';
+import { consultationItems } from './render-problems-and-consultations.ts';
 
 /**
  * The roster's consultations (testdata README: patient2 "at least four, with topics and SOAP headings,
@@ -60,27 +60,17 @@ export function planConsultations(patients: readonly { id: string; usual_gp_id: 
   return patients.flatMap((patient) =>
     (CONSULTATIONS[patient.id] ?? []).flatMap((consultation, index) => {
       const start = `${addDays(today, -consultation.daysAgo)}T09:30:00+00:00`;
-      const resources = renderConsultation({
+      const items = consultationItems({
         id: `${patient.id}-consultation-${index + 1}`,
         patientId: patient.id,
         clinicianId: patient.usual_gp_id ?? '1',
         type: consultation.type,
         start,
-        end: new Date(Date.parse(start) + consultation.minutes * 60_000).toISOString().replace('.000Z', '+00:00'),
+        end: minutesAfter(start, consultation.minutes),
         draft: consultation.draft ?? false,
         topics: consultation.topics.map(({ problem, ...topic }) => ({ ...topic, problemId: problem === undefined ? undefined : `${patient.id}-problem-${problem}` })),
       });
-      return resources.map((resource) => ({
-        ...row,
-        id: resource['id'] as string,
-        resource: JSON.stringify(resource),
-        patient_id: patient.id,
-        resource_type: resource['resourceType'] as string,
-        area: 'consultations',
-        effective_at: start,
-        confidential: false,
-        status: resource['resourceType'] === 'Encounter' ? (resource['status'] as string) : null,
-      }));
+      return items.map((item) => clinicalItemRow(row, patient.id, item));
     }),
   );
 }

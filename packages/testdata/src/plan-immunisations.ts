@@ -1,6 +1,7 @@
 import { PROFILES } from '@gpconnect/fhir';
 import { addDays } from './dates.ts';
-import { RECORD_ITEM_IDENTIFIER_SYSTEM, type PlannedClinicalItemRow } from './plan-allergies.ts';
+import { RECORD_ITEM_IDENTIFIER_SYSTEM } from './plan-allergies.ts';
+import { clinicalItemRow, type PlannedClinicalItemRow, type RecordItem } from './record-item.ts';
 import type { ResourceRow } from './planned-row.ts';
 
 /**
@@ -67,23 +68,17 @@ export function renderImmunisation(id: string, patientId: string, practitionerId
   };
 }
 
+/** A dose as a record item of the immunisations area, dated by when it was given (or declined). */
+export function immunisationItem(id: string, patientId: string, practitionerId: string, dose: { date: string; notGiven?: boolean | undefined }): RecordItem {
+  const resource = renderImmunisation(id, patientId, practitionerId, dose);
+  return { id, area: 'immunisations', resourceType: 'Immunization', resource, effective: dose.date, status: dose.notGiven ? 'not-given' : 'given', confidential: false };
+}
+
 /** The immunisation rows of the roster's patients; the usual GP gave or recorded them. */
 export function planImmunisations(patients: readonly { id: string; usual_gp_id: string | null }[], today: string, row: Omit<ResourceRow, 'id' | 'resource'>): PlannedClinicalItemRow[] {
   return patients.flatMap((patient) =>
-    (IMMUNISATIONS[patient.id] ?? []).map((dose, index) => {
-      const id = `${patient.id}-immunisation-${index + 1}`;
-      const resource = renderImmunisation(id, patient.id, patient.usual_gp_id ?? '1', { date: addDays(today, -dose.daysAgo), notGiven: dose.notGiven });
-      return {
-        ...row,
-        id,
-        resource: JSON.stringify(resource),
-        patient_id: patient.id,
-        resource_type: 'Immunization',
-        area: 'immunisations',
-        effective_at: resource['date'] as string,
-        confidential: false,
-        status: dose.notGiven ? 'not-given' : 'given',
-      };
-    }),
+    (IMMUNISATIONS[patient.id] ?? []).map((dose, index) =>
+      clinicalItemRow(row, patient.id, immunisationItem(`${patient.id}-immunisation-${index + 1}`, patient.id, patient.usual_gp_id ?? '1', { date: addDays(today, -dose.daysAgo), notGiven: dose.notGiven })),
+    ),
   );
 }

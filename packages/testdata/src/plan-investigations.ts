@@ -1,6 +1,7 @@
 import { PROFILES } from '@gpconnect/fhir';
 import { addDays } from './dates.ts';
-import { RECORD_ITEM_IDENTIFIER_SYSTEM, type PlannedClinicalItemRow } from './plan-allergies.ts';
+import { RECORD_ITEM_IDENTIFIER_SYSTEM } from './plan-allergies.ts';
+import { clinicalItemRow, type PlannedClinicalItemRow, type RecordItem } from './record-item.ts';
 import type { ResourceRow } from './planned-row.ts';
 
 /**
@@ -123,29 +124,24 @@ export function renderReport(base: string, patientId: string, gpId: string, repo
   return resources.map((resource) => ({ id: resource['id'] as string, resource }));
 }
 
+/** A report's parts (renderReport) as record items of the investigations area, report first. */
+export function reportItems(base: string, patientId: string, gpId: string, report: ReportRecord, confidential = false): RecordItem[] {
+  const parts = renderReport(base, patientId, gpId, report);
+  const issued = parts[0]!.resource['issued'] as string;
+  // Every part of a report is dated by the report's issue, which the search period applies to.
+  return parts.map(({ id, resource }) => ({ id, area: 'investigations', resourceType: resource['resourceType'] as string, resource, effective: issued, status: (resource['status'] as string | undefined) ?? null, confidential }));
+}
+
 /** The investigation rows of the roster's patients; the usual GP requested the tests and filed the results. */
 export function planInvestigations(patients: readonly { id: string; usual_gp_id: string | null }[], today: string, row: Omit<ResourceRow, 'id' | 'resource'>): PlannedClinicalItemRow[] {
   return patients.flatMap((patient) =>
-    (REPORTS[patient.id] ?? []).flatMap((report, index) => {
-      const parts = renderReport(`${patient.id}-investigation-${index + 1}`, patient.id, patient.usual_gp_id ?? '1', {
+    (REPORTS[patient.id] ?? []).flatMap((report, index) =>
+      reportItems(`${patient.id}-investigation-${index + 1}`, patient.id, patient.usual_gp_id ?? '1', {
         test: FULL_BLOOD_COUNT_TEST,
         results: FBC_RESULTS(report.haemoglobin),
         issuedOn: addDays(today, -report.daysAgo),
         filingComment: report.filingComment,
-      });
-      const issued = (parts[0]!.resource['issued'] as string);
-      return parts.map(({ id, resource }) => ({
-        ...row,
-        id,
-        resource: JSON.stringify(resource),
-        patient_id: patient.id,
-        resource_type: resource['resourceType'] as string,
-        area: 'investigations',
-        // Every part of a report is dated by the report's issue, which the search period applies to.
-        effective_at: issued,
-        confidential: false,
-        status: (resource['status'] as string | undefined) ?? null,
-      }));
-    }),
+      }).map((item) => clinicalItemRow(row, patient.id, item)),
+    ),
   );
 }

@@ -1,6 +1,7 @@
 import { PROFILES } from '@gpconnect/fhir';
 import { addDays } from './dates.ts';
-import { RECORD_ITEM_IDENTIFIER_SYSTEM, type PlannedClinicalItemRow } from './plan-allergies.ts';
+import { RECORD_ITEM_IDENTIFIER_SYSTEM } from './plan-allergies.ts';
+import { clinicalItemRow, type PlannedClinicalItemRow, type RecordItem } from './record-item.ts';
 import type { ResourceRow } from './planned-row.ts';
 
 /**
@@ -199,6 +200,11 @@ export function renderCourse(base: string, patientId: string, recorderId: string
   ];
 }
 
+/** A course's items (renderCourse) as record items of the medications area; a confidential course is confidential throughout. */
+export function courseItems(base: string, patientId: string, recorderId: string, course: MedicationCourse, today: string, confidential = false): RecordItem[] {
+  return renderCourse(base, patientId, recorderId, course, today).map((item) => ({ ...item, area: 'medications', confidential }));
+}
+
 const resolveCourse = (course: Course, today: string): MedicationCourse => ({
   ...course,
   start: addDays(today, -course.startedDaysAgo),
@@ -211,17 +217,7 @@ const resolveCourse = (course: Course, today: string): MedicationCourse => ({
 export function planMedications(patients: readonly { id: string; usual_gp_id: string | null }[], today: string, row: Omit<ResourceRow, 'id' | 'resource'>): PlannedClinicalItemRow[] {
   return patients.flatMap((patient) =>
     (COURSES[patient.id] ?? []).flatMap((course, index) =>
-      renderCourse(`${patient.id}-med-${index + 1}`, patient.id, patient.usual_gp_id ?? '1', resolveCourse(course, today), today).map((item) => ({
-        ...row,
-        id: item.id,
-        resource: JSON.stringify(item.resource),
-        patient_id: patient.id,
-        resource_type: item.resourceType,
-        area: 'medications',
-        effective_at: item.effective,
-        confidential: course.confidential ?? false,
-        status: item.status,
-      })),
+      courseItems(`${patient.id}-med-${index + 1}`, patient.id, patient.usual_gp_id ?? '1', resolveCourse(course, today), today, course.confidential).map((item) => clinicalItemRow(row, patient.id, item)),
     ),
   );
 }

@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { checkConformance, checkStructure, isValidNhsNumber } from '@gpconnect/fhir';
 import { addDays } from './dates.ts';
 import { ROSTER_SUPPLEMENT } from './logical-ids.ts';
+import { recordInTransitRegistrationStart } from './plan-html-cohort.ts';
 import { NATIONAL_ROSTER_FIXTURE, planNationalRoster, type NationalRosterPlan } from './plan-national-roster.ts';
 import { patientCircumstances } from './patient-circumstances.ts';
 import { replacementNhsNumber } from './replacement-nhs-number.ts';
@@ -121,6 +122,8 @@ describe('planning a load of the national roster', () => {
     assert.equal(plan.patients.find((p) => p.id === '14')?.registration_start, '1935-11-05');
     assert.equal(plan.patients.find((p) => p.id === '2')?.registration_start, '1962-07-13');
     assert.equal(plan.patients.find((p) => p.id === 'html-2')?.registration_start, null);
+    // The record in transit's transfer banner quotes its registration here (plan-html-cohort.ts).
+    assert.equal(plan.patients.find((p) => p.id === 'html-13')?.registration_start, recordInTransitRegistrationStart(TODAY));
   });
 
   test("the 1.x cohort's property notes say what its flags say", () => {
@@ -262,10 +265,11 @@ describe('planning a load of the national roster', () => {
     assert.equal(later.patients.find((p) => p.id === 'html-18')?.deceased_at, addDays(TODAY, 33));
     assert.equal(JSON.parse(later.patients.find((p) => p.id === 'html-18')!.resource).deceasedDateTime, addDays(TODAY, 33));
     assert.equal(later.pdsPeople.find((p) => p.nhsNumber === '9658220290')?.deceasedAt, addDays(TODAY, 33));
+    assert.equal(later.patients.find((p) => p.id === 'html-13')?.registration_start, addDays(recordInTransitRegistrationStart(TODAY), 40));
     const without = (p: NationalRosterPlan) => ({
       ...p,
       loadedOn: undefined,
-      patients: p.patients.filter((r) => r.id !== 'html-18'),
+      patients: p.patients.filter((r) => r.id !== 'html-18' && r.id !== 'html-13'),
       pdsPeople: p.pdsPeople.filter((r) => r.nhsNumber !== '9658220290'),
       // The rolling appointment capacity follows today (plan-appointment-capacity.test.ts); the 2017 schedule does not.
       schedules: p.schedules.filter((r) => r.id === '4'),
@@ -282,10 +286,12 @@ describe('planning a load of the national roster', () => {
       plan.documents.map((d) => [d.row.id, d.row.created_at === null || d.row.created_at === undefined ? null : 40, 40]),
     );
     assert.deepEqual(later.documents.map((d) => d.content), plan.documents.map((d) => d.content));
-    // Every clinical date is exactly 40 days later; undated items (a Medication) stay undated.
+    // Every clinical date is exactly 40 days later, but html-2's record, fixed between 2015-05-01 and
+    // 2016-07-01 but for its recent acute course; undated items (a Medication) stay undated.
+    const fixed = (r: { id: string; patient_id: string }) => r.patient_id === 'html-2' && !r.id.startsWith('html-2-med-4-');
     assert.deepEqual(
       later.clinicalItems.map((r, i) => [r.id, r.effective_at === null ? null : (Date.parse(String(r.effective_at)) - Date.parse(String(plan.clinicalItems[i]!.effective_at))) / 86_400_000]),
-      plan.clinicalItems.map((r) => [r.id, r.effective_at === null ? null : 40]),
+      plan.clinicalItems.map((r) => [r.id, r.effective_at === null ? null : fixed(r) ? 0 : 40]),
     );
     assert.equal(JSON.parse(later.schedules[0]!.resource).planningHorizon.start, `${addDays(TODAY, 40)}T00:00:00+00:00`);
   });

@@ -15,7 +15,8 @@ import {
 } from './render-resources.ts';
 import type { ResourceRow } from './planned-row.ts';
 import { NATIONAL_ROSTER, type NationalRoster, type RosterGender, type RosterName, type RosterPatient, type RosterRegistration } from './roster.ts';
-import { planAllergies, type PlannedClinicalItemRow } from './plan-allergies.ts';
+import { planAllergies } from './plan-allergies.ts';
+import type { PlannedClinicalItemRow } from './record-item.ts';
 import { planMedications } from './plan-medications.ts';
 import { planObservations } from './plan-observations.ts';
 import { planImmunisations } from './plan-immunisations.ts';
@@ -23,6 +24,7 @@ import { planReferralsAndRecalls } from './plan-referrals-and-recalls.ts';
 import { planInvestigations } from './plan-investigations.ts';
 import { planProblems } from './plan-problems.ts';
 import { planConsultations } from './plan-consultations.ts';
+import { planHtmlCohortRecords, recordInTransitRegistrationStart } from './plan-html-cohort.ts';
 import { planDocuments, type PlannedDocument } from './plan-documents.ts';
 
 /** Name of the fixture set: the `fixture` column of every row the roster load writes. */
@@ -320,7 +322,10 @@ export function planNationalRoster(options: NationalRosterOptions, roster: Natio
     // Shared with the 1.x cohort (patient14), or held nowhere (patientNotInSystem).
     if (heldNumbers.has(patient.nhsNumber)) continue;
     if (roster.reservedNumbers.neverOnPds.includes(patient.nhsNumber) || !patientCircumstances(patient, today).heldByProvider) continue;
-    addPatient(patient, htmlPatientLogicalId(patient.key), patient.registration ?? defaultRegistration);
+    // A record in transit has its transfer banner quote the registration at this practice, which the roster does not give.
+    const inTransit = patientCircumstances(patient, today).recordInTransit;
+    const registration = patient.registration ?? (inTransit ? { ...defaultRegistration, start: recordInTransitRegistrationStart(today) } : defaultRegistration);
+    addPatient(patient, htmlPatientLogicalId(patient.key), registration);
   }
 
   // People on PDS only: registered at another practice, the pool for temporary registrations. The
@@ -361,7 +366,7 @@ export function planNationalRoster(options: NationalRosterOptions, roster: Natio
     patients,
     schedules,
     slots,
-    clinicalItems: [...planAllergies(patients, today, row), ...planMedications(patients, today, row), ...planObservations(patients, today, row), ...planImmunisations(patients, today, row), ...planReferralsAndRecalls(patients, today, row), ...planInvestigations(patients, today, row), ...planProblems(patients, today, row), ...planConsultations(patients, today, row)],
+    clinicalItems: [...planAllergies(patients, today, row), ...planMedications(patients, today, row), ...planObservations(patients, today, row), ...planImmunisations(patients, today, row), ...planReferralsAndRecalls(patients, today, row), ...planInvestigations(patients, today, row), ...planProblems(patients, today, row), ...planConsultations(patients, today, row), ...planHtmlCohortRecords(patients, today, row)],
     documents: planDocuments(patients, today, row, {
       practice: { id: practiceOrganisationId, odsCode: practiceOds },
       hospital: { id: organisationIds[heldOrganisations.findIndex((o) => o.key === 'ORG2')]!, odsCode: required(org2, 'organisation ORG2').odsCode },

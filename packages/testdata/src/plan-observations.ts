@@ -1,6 +1,7 @@
 import { PROFILES } from '@gpconnect/fhir';
 import { addDays } from './dates.ts';
-import { RECORD_ITEM_IDENTIFIER_SYSTEM, type PlannedClinicalItemRow } from './plan-allergies.ts';
+import { RECORD_ITEM_IDENTIFIER_SYSTEM } from './plan-allergies.ts';
+import { clinicalItemRow, type PlannedClinicalItemRow, type RecordItem } from './record-item.ts';
 import type { ResourceRow } from './planned-row.ts';
 
 /**
@@ -27,8 +28,14 @@ const BLOOD_PRESSURE = { code: '163020007', display: 'On examination - blood pre
 export const SYSTOLIC: Measure = { code: '72313002', display: 'Systolic arterial pressure', unit: 'mm[Hg]', ucum: 'mm[Hg]' };
 export const DIASTOLIC: Measure = { code: '1091811000000100', display: 'Diastolic arterial pressure', unit: 'mm[Hg]', ucum: 'mm[Hg]' };
 
-/** What was observed: a measure with its value, a blood pressure, or a coded entry with no value (a diagnosis, a review). */
-export type ObservationContent = { measure: Measure; value: number } | { bloodPressure: readonly [number, number] } | { concept: { system?: string; code: string; display: string } };
+/**
+ * What was observed: a measure with its value (and, where one applies, the range a value is expected
+ * in), a blood pressure, or a coded entry with no value (a diagnosis, a review).
+ */
+export type ObservationContent =
+  | { measure: Measure; value: number; range?: { low: number; high: number } | undefined }
+  | { bloodPressure: readonly [number, number] }
+  | { concept: { system?: string; code: string; display: string } };
 type Observation = { daysAgo: number; confidential?: boolean; comment?: string } & ObservationContent;
 
 /** An observation with its time resolved: what renderObservation needs, whoever plans the record. */
@@ -78,28 +85,25 @@ export function renderObservation(id: string, patientId: string, performerId: st
     performer: [{ reference: `Practitioner/${performerId}` }],
     ...('valueQuantity' in content ? { valueQuantity: content.valueQuantity } : {}),
     ...(observation.comment ? { comment: observation.comment } : {}),
+    ...('measure' in observation && observation.range
+      ? { referenceRange: [{ low: quantity(observation.measure, observation.range.low), high: quantity(observation.measure, observation.range.high) }] }
+      : {}),
     ...('component' in content ? { component: content.component } : {}),
   };
+}
+
+/** An observation as a record item of the uncategorised data area, dated by when it was made. */
+export function observationItem(id: string, patientId: string, performerId: string, observation: ObservationRecord, confidential = false): RecordItem {
+  const resource = renderObservation(id, patientId, performerId, observation);
+  return { id, area: 'uncategorised', resourceType: 'Observation', resource, effective: observation.effective, status: 'final', confidential };
 }
 
 /** The uncategorised observation rows of the roster's patients; the usual GP made them. */
 export function planObservations(patients: readonly { id: string; usual_gp_id: string | null }[], today: string, row: Omit<ResourceRow, 'id' | 'resource'>): PlannedClinicalItemRow[] {
   return patients.flatMap((patient) =>
-    (OBSERVATIONS[patient.id] ?? []).map((observation, index) => {
-      const id = `${patient.id}-observation-${index + 1}`;
-      // Recorded mid-morning (10:30 UTC) on the day.
-      const resource = renderObservation(id, patient.id, patient.usual_gp_id ?? '1', { ...observation, effective: `${addDays(today, -observation.daysAgo)}T10:30:00+00:00` });
-      return {
-        ...row,
-        id,
-        resource: JSON.stringify(resource),
-        patient_id: patient.id,
-        resource_type: 'Observation',
-        area: 'uncategorised',
-        effective_at: resource['effectiveDateTime'] as string,
-        confidential: observation.confidential ?? false,
-        status: 'final',
-      };
-    }),
+    // Recorded mid-morning (10:30 UTC) on the day.
+    (OBSERVATIONS[patient.id] ?? []).map(({ daysAgo, confidential, ...observation }, index) =>
+      clinicalItemRow(row, patient.id, observationItem(`${patient.id}-observation-${index + 1}`, patient.id, patient.usual_gp_id ?? '1', { ...observation, effective: `${addDays(today, -daysAgo)}T10:30:00+00:00` }, confidential)),
+    ),
   );
 }

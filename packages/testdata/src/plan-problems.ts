@@ -1,7 +1,7 @@
 import { addDays } from './dates.ts';
-import type { PlannedClinicalItemRow } from './plan-allergies.ts';
+import { clinicalItemRow, type PlannedClinicalItemRow } from './record-item.ts';
 import type { ResourceRow } from './planned-row.ts';
-import { renderProblemHeader } from './render-problems-and-consultations.ts';
+import { problemItem } from './render-problems-and-consultations.ts';
 
 /**
  * The roster's problems (testdata README: patient2 "active and inactive, major and minor, one problem
@@ -92,34 +92,26 @@ const PROBLEMS: Record<string, Problem[]> = {
 export function planProblems(patients: readonly { id: string; usual_gp_id: string | null }[], today: string, row: Omit<ResourceRow, 'id' | 'resource'>): PlannedClinicalItemRow[] {
   return patients.flatMap((patient) => {
     const idOf = (index: number) => `${patient.id}-problem-${index}`;
-    return (PROBLEMS[patient.id] ?? []).map((problem, index) => {
-      const id = idOf(index + 1);
-      const resource = renderProblemHeader({
-        id,
-        patientId: patient.id,
-        asserterId: patient.usual_gp_id ?? '1',
-        code: problem.code,
-        actualProblem: problem.actual,
-        significance: problem.significance,
-        clinicalStatus: problem.status,
-        onset: addDays(today, -problem.onsetDaysAgo),
-        abated: problem.endedDaysAgo === undefined ? undefined : addDays(today, -problem.endedDaysAgo),
-        related: problem.related,
-        relatedProblems: (problem.relatedProblems ?? []).map((r) => ({ type: r.type, target: `Condition/${idOf(r.problem)}` })),
-        context: problem.context,
-        note: problem.note,
-      });
-      return {
-        ...row,
-        id,
-        resource: JSON.stringify(resource),
-        patient_id: patient.id,
-        resource_type: 'Condition',
-        area: 'problems',
-        effective_at: resource['onsetDateTime'] as string,
-        confidential: false,
-        status: problem.status,
-      };
-    });
+    return (PROBLEMS[patient.id] ?? []).map((problem, index) =>
+      clinicalItemRow(
+        row,
+        patient.id,
+        problemItem({
+          id: idOf(index + 1),
+          patientId: patient.id,
+          asserterId: patient.usual_gp_id ?? '1',
+          code: problem.code,
+          actualProblem: problem.actual,
+          significance: problem.significance,
+          clinicalStatus: problem.status,
+          onset: addDays(today, -problem.onsetDaysAgo),
+          abated: problem.endedDaysAgo === undefined ? undefined : addDays(today, -problem.endedDaysAgo),
+          related: problem.related,
+          relatedProblems: (problem.relatedProblems ?? []).map((r) => ({ type: r.type, target: `Condition/${idOf(r.problem)}` })),
+          context: problem.context,
+          note: problem.note,
+        }),
+      ),
+    );
   });
 }

@@ -1,6 +1,7 @@
 import { PROFILES } from '@gpconnect/fhir';
 import { addDays } from './dates.ts';
-import { RECORD_ITEM_IDENTIFIER_SYSTEM, type PlannedClinicalItemRow } from './plan-allergies.ts';
+import { RECORD_ITEM_IDENTIFIER_SYSTEM } from './plan-allergies.ts';
+import { clinicalItemRow, type PlannedClinicalItemRow, type RecordItem } from './record-item.ts';
 import type { ResourceRow } from './planned-row.ts';
 
 /**
@@ -56,8 +57,17 @@ const RECALLS: Record<string, Recall[]> = {
   ],
 };
 
-/** An outbound referral made at `authoredOn` (dateTime), as the referrals area serves it (structured.md §5.8). */
-export function renderReferral(id: string, patientId: string, requesterId: string, referral: Omit<Referral, 'daysAgo' | 'confidential'> & { authoredOn: string }): Record<string, unknown> {
+/** A referral with its time resolved (`authoredOn`, a dateTime): what renderReferral needs, whoever plans the record. */
+export type ReferralRecord = Omit<Referral, 'daysAgo' | 'confidential'> & { authoredOn: string };
+/** A recall due on `due`, recorded on `recorded` (ISO dates). */
+export interface RecallRecord {
+  what: Recall['what'];
+  due: string;
+  recorded: string;
+}
+
+/** An outbound referral, as the referrals area serves it (structured.md §5.8). */
+export function renderReferral(id: string, patientId: string, requesterId: string, referral: ReferralRecord): Record<string, unknown> {
   return {
     resourceType: 'ReferralRequest',
     id,
@@ -75,8 +85,8 @@ export function renderReferral(id: string, patientId: string, requesterId: strin
   };
 }
 
-/** A recall due on `due`, recorded on `recorded` (ISO dates), as the diary entries area serves it (structured.md §5.9). */
-export function renderRecall(id: string, patientId: string, requesterId: string, recall: { what: Recall['what']; due: string; recorded: string }): Record<string, unknown> {
+/** A recall, as the diary entries area serves it (structured.md §5.9). */
+export function renderRecall(id: string, patientId: string, requesterId: string, recall: RecallRecord): Record<string, unknown> {
   return {
     resourceType: 'ProcedureRequest',
     id,
@@ -92,20 +102,28 @@ export function renderRecall(id: string, patientId: string, requesterId: string,
   };
 }
 
+/** A referral as a record item of the referrals area, dated by when it was made. */
+export function referralItem(id: string, patientId: string, requesterId: string, referral: ReferralRecord, confidential = false): RecordItem {
+  const resource = renderReferral(id, patientId, requesterId, referral);
+  return { id, area: 'referrals', resourceType: 'ReferralRequest', resource, effective: referral.authoredOn, status: 'unknown', confidential };
+}
+
+/** A recall as a record item of the diary entries area, dated by when it is due. */
+export function recallItem(id: string, patientId: string, requesterId: string, recall: RecallRecord): RecordItem {
+  const resource = renderRecall(id, patientId, requesterId, recall);
+  return { id, area: 'diaryEntries', resourceType: 'ProcedureRequest', resource, effective: recall.due, status: 'active', confidential: false };
+}
+
 /** The referral and diary rows of the roster's patients; the usual GP made them. */
 export function planReferralsAndRecalls(patients: readonly { id: string; usual_gp_id: string | null }[], today: string, row: Omit<ResourceRow, 'id' | 'resource'>): PlannedClinicalItemRow[] {
   return patients.flatMap((patient) => {
     const gp = patient.usual_gp_id ?? '1';
-    const referrals = (REFERRALS[patient.id] ?? []).map((referral, index) => {
-      const id = `${patient.id}-referral-${index + 1}`;
-      const resource = renderReferral(id, patient.id, gp, { ...referral, authoredOn: `${addDays(today, -referral.daysAgo)}T10:30:00+00:00` });
-      return { ...row, id, resource: JSON.stringify(resource), patient_id: patient.id, resource_type: 'ReferralRequest', area: 'referrals', effective_at: resource['authoredOn'] as string, confidential: referral.confidential ?? false, status: 'unknown' };
-    });
-    const recalls = (RECALLS[patient.id] ?? []).map((recall, index) => {
-      const id = `${patient.id}-diary-${index + 1}`;
-      const resource = renderRecall(id, patient.id, gp, { what: recall.what, due: addDays(today, recall.dueInDays), recorded: addDays(today, -recall.recordedDaysAgo) });
-      return { ...row, id, resource: JSON.stringify(resource), patient_id: patient.id, resource_type: 'ProcedureRequest', area: 'diaryEntries', effective_at: resource['occurrenceDateTime'] as string, confidential: false, status: 'active' };
-    });
-    return [...referrals, ...recalls];
+    const referrals = (REFERRALS[patient.id] ?? []).map(({ daysAgo, confidential, ...referral }, index) =>
+      referralItem(`${patient.id}-referral-${index + 1}`, patient.id, gp, { ...referral, authoredOn: `${addDays(today, -daysAgo)}T10:30:00+00:00` }, confidential),
+    );
+    const recalls = (RECALLS[patient.id] ?? []).map((recall, index) =>
+      recallItem(`${patient.id}-diary-${index + 1}`, patient.id, gp, { what: recall.what, due: addDays(today, recall.dueInDays), recorded: addDays(today, -recall.recordedDaysAgo) }),
+    );
+    return [...referrals, ...recalls].map((item) => clinicalItemRow(row, patient.id, item));
   });
 }

@@ -1,5 +1,6 @@
 import { CODE_SYSTEMS, EXTENSIONS, PROFILES } from '@gpconnect/fhir';
 import { RECORD_ITEM_IDENTIFIER_SYSTEM } from './plan-allergies.ts';
+import type { RecordItem } from './record-item.ts';
 import type { Concept } from './generate/clinical-concepts.ts';
 
 /**
@@ -58,6 +59,11 @@ export function renderProblemHeader(problem: ProblemHeader): Json {
     asserter: reference(`Practitioner/${problem.asserterId}`),
     ...(problem.note ? { note: [{ text: problem.note }] } : {}),
   };
+}
+
+/** A problem as a record item of the problems area, dated by its onset. */
+export function problemItem(problem: ProblemHeader, confidential = false): RecordItem {
+  return { id: problem.id, area: 'problems', resourceType: 'Condition', resource: renderProblemHeader(problem), effective: problem.onset, status: problem.clinicalStatus, confidential };
 }
 
 /** A SOAP heading of a consultation topic and the references of the items recorded under it. */
@@ -146,4 +152,20 @@ export function renderConsultation(consultation: Consultation): Json[] {
     structureList(`${id}-list`, CONSULTATION_LIST, consultation.type, topicIds),
     ...lists,
   ];
+}
+
+/**
+ * A consultation's Encounter and Lists as record items of the consultations area, every one dated by
+ * its start; the Encounter's status (finished, or unknown for a draft) is the row's.
+ */
+export function consultationItems(consultation: Consultation, confidential = false): RecordItem[] {
+  return renderConsultation(consultation).map((resource) => ({
+    id: resource['id'] as string,
+    area: 'consultations',
+    resourceType: resource['resourceType'] as string,
+    resource,
+    effective: consultation.start,
+    status: resource['resourceType'] === 'Encounter' ? (resource['status'] as string) : null,
+    confidential,
+  }));
 }

@@ -1,11 +1,11 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { isValidNhsNumber, validateResource } from '@gpconnect/fhir';
 import { addDays } from '../dates.ts';
 import { planGeneratedPatient, type GeneratedPatient, type GeneratedPatientOptions } from './plan-generated-patient.ts';
 import { testRangeNhsNumbers } from './test-range-nhs-numbers.ts';
+import { allowedCodes, CLINICAL_CODE_SYSTEMS, codingsOf, referencesOf } from '../testing/allowed-codes.ts';
 
 type Json = Record<string, unknown>;
 
@@ -22,32 +22,6 @@ const plan = (count: number, options: Partial<GeneratedPatientOptions> = {}): Ge
   return numbers.map((nhs, k) => planGeneratedPatient({ ...OPTIONS, ...options }, k + 1, nhs));
 };
 const resources = (patient: GeneratedPatient) => patient.clinicalItems.map((row) => JSON.parse(row.resource) as Json);
-
-/** Every SNOMED CT, dm+d and CTV3 code of the allowed sources: the code lists the generator draws from and the spec's examples. */
-function allowedCodes(): Set<string> {
-  const codes = new Set<string>();
-  const lists = new URL('../../fixtures/codelists/', import.meta.url);
-  for (const file of readdirSync(lists).filter((name) => name.endsWith('.csv'))) {
-    for (const line of readFileSync(new URL(file, lists), 'utf8').split('\n').slice(1)) for (const cell of line.split(',')) codes.add(cell.trim());
-  }
-  const examples = new URL('../../../fhir/src/__fixtures__/spec-examples/', import.meta.url);
-  for (const file of readdirSync(examples)) for (const coding of codingsOf(JSON.parse(readFileSync(new URL(file, examples), 'utf8')))) codes.add(coding.code.trim()); // one example writes " 86290005"
-  return codes;
-}
-
-function codingsOf(value: unknown): { system: string; code: string }[] {
-  if (Array.isArray(value)) return value.flatMap(codingsOf);
-  if (typeof value !== 'object' || value === null) return [];
-  const object = value as Json;
-  const own = typeof object['system'] === 'string' && typeof object['code'] === 'string' ? [{ system: object['system'], code: object['code'] }] : [];
-  return [...own, ...Object.values(object).flatMap(codingsOf)];
-}
-
-function referencesOf(value: unknown): string[] {
-  if (Array.isArray(value)) return value.flatMap(referencesOf);
-  if (typeof value !== 'object' || value === null) return [];
-  return Object.entries(value as Json).flatMap(([key, child]) => (key === 'reference' && typeof child === 'string' ? [child] : referencesOf(child)));
-}
 
 const codeOf = (resource: Json) => ((resource['code'] as { coding?: { code: string }[] } | undefined)?.coding ?? [])[0]?.code;
 
@@ -85,11 +59,10 @@ describe('generated records (testdata generate)', () => {
 
   test('every code comes from the allowed code lists or the spec examples; quantities are UCUM', () => {
     const allowed = allowedCodes();
-    const clinical = new Set(['http://snomed.info/sct', 'http://read.info/ctv3']);
     for (const patient of patients) {
       // List codes name the record's structure (structured.md §5.3.1, §6.2), not clinical content.
       for (const coding of resources(patient).filter((r) => r['resourceType'] !== 'List').flatMap(codingsOf)) {
-        if (clinical.has(coding.system)) assert.ok(allowed.has(coding.code), `${coding.system}|${coding.code} is in no allowed source`);
+        if (CLINICAL_CODE_SYSTEMS.has(coding.system)) assert.ok(allowed.has(coding.code), `${coding.system}|${coding.code} is in no allowed source`);
       }
       for (const quantity of resources(patient).flatMap(function quantities(value: unknown): Json[] {
         if (Array.isArray(value)) return value.flatMap(quantities);

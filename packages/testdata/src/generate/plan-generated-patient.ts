@@ -1,6 +1,6 @@
 import type { PdsPerson } from '@gpconnect/store';
 import { addDays } from '../dates.ts';
-import type { PlannedClinicalItemRow } from '../plan-allergies.ts';
+import { clinicalItemRow, type PlannedClinicalItemRow } from '../record-item.ts';
 import type { PlannedPatientRow } from '../plan-national-roster.ts';
 import { NHS_NUMBER_VERIFIED, renderPatient } from '../render-resources.ts';
 import { planGeneratedRecord } from './plan-generated-record.ts';
@@ -90,16 +90,6 @@ export function planGeneratedPatient(options: GeneratedPatientOptions, number: n
       preferred_branch_id: preferredBranchId,
     },
     pdsPerson: { nhsNumber, demographics, gpOds: target.practiceOds, sensitive: false, deceasedAt: null, supersededBy: null, invalidated: false },
-    clinicalItems: items.map((item) => ({
-      ...row,
-      id: item.id,
-      resource: JSON.stringify(item.resource),
-      patient_id: id,
-      resource_type: item.resourceType,
-      area: item.area,
-      effective_at: item.effective,
-      confidential: item.confidential,
-      status: item.status,
-    })),
+    clinicalItems: items.map((item) => clinicalItemRow(row, id, item)),
   };
 }

@@ -1,13 +1,14 @@
-import { addDays, formatIsoDate, parseIsoDate } from '../dates.ts';
-import { AMOXICILLIN as AMOXICILLIN_ALLERGY, ASPIRIN as ASPIRIN_ALLERGY, ITCHY_RASH, PEANUT, renderAllergy, type Substance } from '../plan-allergies.ts';
-import { renderImmunisation } from '../plan-immunisations.ts';
-import { FBC_RESULTS, FULL_BLOOD_COUNT_TEST, renderReport, type ReportRecord } from '../plan-investigations.ts';
-import { AMOXICILLIN, renderCourse, type MedicationCourse } from '../plan-medications.ts';
-import { BMI, RESPIRATORY_RATE, TEMPERATURE, renderObservation, type ObservationContent } from '../plan-observations.ts';
-import { COUNSELLING, MEDICATION_REVIEW_DUE, PHYSIOTHERAPY, renderRecall, renderReferral } from '../plan-referrals-and-recalls.ts';
+import { addDays, formatIsoDate, minutesAfter, parseIsoDate } from '../dates.ts';
+import { allergyItem, AMOXICILLIN as AMOXICILLIN_ALLERGY, ASPIRIN as ASPIRIN_ALLERGY, ITCHY_RASH, PEANUT, type Substance } from '../plan-allergies.ts';
+import { immunisationItem } from '../plan-immunisations.ts';
+import { FBC_RESULTS, FULL_BLOOD_COUNT_TEST, reportItems, type ReportRecord } from '../plan-investigations.ts';
+import { AMOXICILLIN, courseItems, type MedicationCourse } from '../plan-medications.ts';
+import { BMI, observationItem, RESPIRATORY_RATE, TEMPERATURE, type ObservationContent } from '../plan-observations.ts';
+import { COUNSELLING, MEDICATION_REVIEW_DUE, PHYSIOTHERAPY, recallItem, referralItem } from '../plan-referrals-and-recalls.ts';
+import type { RecordItem } from '../record-item.ts';
 import { ACUTE_BRONCHITIS, COUGH, FEVER, UPPER_RESPIRATORY_INFECTION, type Concept } from './clinical-concepts.ts';
 import { LONG_TERM_CONDITIONS, type LongTermCondition } from './long-term-conditions.ts';
-import { renderConsultation, renderProblemHeader, type ConsultationHeading, type ProblemHeader } from '../render-problems-and-consultations.ts';
+import { consultationItems, problemItem, type ConsultationHeading, type ProblemHeader } from '../render-problems-and-consultations.ts';
 import type { SeededRandom } from './seeded-random.ts';
 import type { AgeBand } from './synthetic-people.ts';
 
@@ -18,19 +19,6 @@ import type { AgeBand } from './synthetic-people.ts';
  * recent first — and whatever room is left is filled with further repeat issues and routine
  * measurements, so the size parameter is honoured exactly without breaking a link.
  */
-
-type Json = Record<string, unknown>;
-
-/** A record item as the store keeps it (the clinical_item columns that vary). */
-export interface GeneratedItem {
-  id: string;
-  area: string;
-  resourceType: string;
-  resource: Json;
-  effective: string | null;
-  status: string | null;
-  confidential: boolean;
-}
 
 export interface RecordContext {
   patientId: string;
@@ -68,11 +56,11 @@ interface ConsultationDraft {
   type: string;
   topic: string;
   problem?: ProblemDraft | undefined;
-  headings: { title: ConsultationHeading['title']; items: GeneratedItem[] | CourseDraft[] }[];
+  headings: { title: ConsultationHeading['title']; items: RecordItem[] | CourseDraft[] }[];
 }
 
 class RecordDraft {
-  readonly items: GeneratedItem[] = [];
+  readonly items: RecordItem[] = [];
   readonly courses: CourseDraft[] = [];
   readonly problems: ProblemDraft[] = [];
   private used = 0;
@@ -99,20 +87,19 @@ class RecordDraft {
     return addDays(from, this.context.random.int(0, Math.max(0, daysBetween(from, to))));
   }
 
-  add(item: Omit<GeneratedItem, 'confidential'> & { confidential?: boolean }): GeneratedItem {
-    const full = { ...item, confidential: item.confidential ?? false };
-    this.items.push(full);
+  add(item: RecordItem): RecordItem {
+    this.items.push(item);
     this.used += 1;
-    return full;
+    return item;
   }
   reserve(rows: number): void {
     this.used += rows;
   }
 
-  observation(date: string, content: ObservationContent, confidential = false, comment?: string): GeneratedItem {
+  observation(date: string, content: ObservationContent, confidential = false, comment?: string): RecordItem {
     const id = this.nextId('observation');
     const effective = at(date, '10:30');
-    return this.add({ id, area: 'uncategorised', resourceType: 'Observation', resource: renderObservation(id, this.context.patientId, this.clinician(), { ...content, effective, comment }), effective, status: 'final', confidential });
+    return this.add(observationItem(id, this.context.patientId, this.clinician(), { ...content, effective, comment }, confidential));
   }
 
   /** A course of a medicine (statement, plan, Medication, the first issue), 4 items; more issues may be added later. */
@@ -130,23 +117,18 @@ class RecordDraft {
    * A laboratory report with its request, specimen, test group and results: 4 + results items. No
    * filing comment: its comment-note code is in none of the allowed sources.
    */
-  report(issuedOn: string, test: ReportRecord['test'], results: ReportRecord['results'], confidential = false): GeneratedItem {
-    const parts = renderReport(this.nextId('investigation'), this.context.patientId, this.clinician(), { test, results, issuedOn });
-    const issued = parts[0]!.resource['issued'] as string;
-    const added = parts.map(({ id, resource }) => this.add({ id, area: 'investigations', resourceType: resource['resourceType'] as string, resource, effective: issued, status: (resource['status'] as string | undefined) ?? null, confidential }));
-    return added[0]!;
+  report(issuedOn: string, test: ReportRecord['test'], results: ReportRecord['results'], confidential = false): RecordItem {
+    const parts = reportItems(this.nextId('investigation'), this.context.patientId, this.clinician(), { test, results, issuedOn }, confidential);
+    return parts.map((part) => this.add(part))[0]!;
   }
 
   consultation(draft: ConsultationDraft): string {
     const id = this.nextId('consultation');
     const start = at(draft.date, `${String(this.context.random.int(8, 17)).padStart(2, '0')}:${this.context.random.pick(['00', '10', '20', '30', '40', '50'])}`);
-    const end = new Date(Date.parse(start) + 10 * 60_000).toISOString().replace('.000Z', '+00:00');
-    const referenceOf = (entry: GeneratedItem | CourseDraft) => ('base' in entry ? `MedicationRequest/${entry.base}-plan` : `${entry.resourceType}/${entry.id}`);
+    const referenceOf = (entry: RecordItem | CourseDraft) => ('base' in entry ? `MedicationRequest/${entry.base}-plan` : `${entry.resourceType}/${entry.id}`);
     const headings = draft.headings.map((h) => ({ title: h.title, items: h.items.map(referenceOf) }));
-    const resources = renderConsultation({ id, patientId: this.context.patientId, clinicianId: this.gp, type: draft.type, start, end, topics: [{ title: draft.topic, problemId: draft.problem?.id, headings }] });
-    for (const resource of resources) {
-      this.add({ id: resource['id'] as string, area: 'consultations', resourceType: resource['resourceType'] as string, resource, effective: start, status: resource['resourceType'] === 'Encounter' ? 'finished' : null, confidential: draft.problem?.confidential });
-    }
+    const consultation = { id, patientId: this.context.patientId, clinicianId: this.gp, type: draft.type, start, end: minutesAfter(start, 10), topics: [{ title: draft.topic, problemId: draft.problem?.id, headings }] };
+    for (const item of consultationItems(consultation, draft.problem?.confidential)) this.add(item);
     if (draft.problem) draft.problem.related.push(`Encounter/${id}`, ...headings.flatMap((h) => h.items));
     return id;
   }
@@ -197,8 +179,7 @@ function diagnose(record: RecordDraft, condition: LongTermCondition, problemsByN
     const due = addDays(record.context.today, random.int(14, 330));
     const lastSeen = addDays(record.context.today, -random.int(0, 30));
     const recorded = lastSeen < date ? date : lastSeen;
-    const resource = renderRecall(id, record.context.patientId, record.gp, { what: MEDICATION_REVIEW_DUE, due, recorded });
-    record.add({ id, area: 'diaryEntries', resourceType: 'ProcedureRequest', resource, effective: due, status: 'active' });
+    record.add(recallItem(id, record.context.patientId, record.gp, { what: MEDICATION_REVIEW_DUE, due, recorded }));
     problem.related.push(`ProcedureRequest/${id}`);
   }
 }
@@ -276,22 +257,21 @@ function allergiesAndImmunisations(record: RecordDraft): void {
     const id = record.nextId('allergy');
     const recorded = record.dateBetween(span.from, span.to);
     const ended = substance !== PEANUT && random.chance(0.2) ? { on: record.dateBetween(recorded, span.to), reason: 'Tolerated on re-challenge' } : undefined;
-    const resource = renderAllergy(id, record.context.patientId, record.gp, { substance, recorded, reaction: { manifestation: ITCHY_RASH, severity: 'mild' }, ended });
-    record.add({ id, area: 'allergies', resourceType: 'AllergyIntolerance', resource, effective: recorded, status: ended ? 'resolved' : 'active' });
+    record.add(allergyItem(id, record.context.patientId, record.gp, { substance, recorded, reaction: { manifestation: ITCHY_RASH, severity: 'mild' }, ended }));
   }
   // Hepatitis A before travel: the only vaccination the allowed codes describe.
   if (record.context.ageBand !== 'child' && random.chance(0.3) && record.fits(1)) {
     const id = record.nextId('immunisation');
     const date = record.dateBetween(span.from, span.to);
     const notGiven = random.chance(0.1);
-    record.add({ id, area: 'immunisations', resourceType: 'Immunization', resource: renderImmunisation(id, record.context.patientId, record.clinician(), { date, notGiven }), effective: date, status: notGiven ? 'not-given' : 'given' });
+    record.add(immunisationItem(id, record.context.patientId, record.clinician(), { date, notGiven }));
   }
   if (record.context.ageBand !== 'child' && random.chance(0.2) && record.fits(1)) {
     const id = record.nextId('referral');
     const counselling = random.chance(0.3);
     const authoredOn = at(record.dateBetween(span.from, span.to), '11:00');
-    const resource = renderReferral(id, record.context.patientId, record.gp, { reason: counselling ? COUNSELLING : PHYSIOTHERAPY, priority: 'routine', description: counselling ? 'Low mood' : 'Back pain', authoredOn });
-    record.add({ id, area: 'referrals', resourceType: 'ReferralRequest', resource, effective: authoredOn, status: 'unknown', confidential: counselling && random.chance(0.5) });
+    const referral = { reason: counselling ? COUNSELLING : PHYSIOTHERAPY, priority: 'routine' as const, description: counselling ? 'Low mood' : 'Back pain', authoredOn };
+    record.add(referralItem(id, record.context.patientId, record.gp, referral, counselling && random.chance(0.5)));
   }
 }
 
@@ -318,7 +298,7 @@ function fill(record: RecordDraft): void {
 }
 
 /** The record's items; see the module comment for what goes in first. */
-export function planGeneratedRecord(context: RecordContext): GeneratedItem[] {
+export function planGeneratedRecord(context: RecordContext): RecordItem[] {
   const record = new RecordDraft(context);
   const random = context.random;
   const ageYears = daysBetween(context.birthDate, context.today) / 365.25;
@@ -345,12 +325,7 @@ export function planGeneratedRecord(context: RecordContext): GeneratedItem[] {
   fill(record);
 
   const patientId = context.patientId;
-  const medicationItems = record.courses.flatMap((draft) =>
-    renderCourse(draft.base, patientId, record.gp, draft.course, context.today).map((item) => ({ ...item, area: 'medications', confidential: draft.confidential })),
-  );
-  const problemItems = record.problems.map((problem) => {
-    const resource = renderProblemHeader({ ...problem, related: [...new Set(problem.related)] });
-    return { id: problem.id, area: 'problems', resourceType: 'Condition', resource, effective: problem.onset, status: problem.clinicalStatus, confidential: problem.confidential };
-  });
+  const medicationItems = record.courses.flatMap((draft) => courseItems(draft.base, patientId, record.gp, draft.course, context.today, draft.confidential));
+  const problemItems = record.problems.map((problem) => problemItem({ ...problem, related: [...new Set(problem.related)] }, problem.confidential));
   return [...record.items, ...medicationItems, ...problemItems];
 }
