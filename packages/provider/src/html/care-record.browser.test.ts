@@ -19,8 +19,11 @@ import { careRecordParameters, checkCareRecordBundle } from './html-test-support
 const CHROMIUM = process.env['GPC_CHROMIUM'] ?? '/usr/bin/chromium';
 const REQUIRED = process.env['GPC_REQUIRE_BROWSER'] === '1';
 const ARTIFACTS = join(new URL('../../../..', import.meta.url).pathname, '.test-artifacts');
+/** The roster's 1.x patient2: the most free text of any record, poisoned below. */
 const RICH = '9690937286';
 const RICH_ID = '2';
+/** The HTML cohort's patient with data in every section (testdata README): its summary is the screenshot. */
+const EVERY_SECTION = '9658218873';
 
 /** Each tries to run code in the page; the page records any that does. */
 const HOSTILE = [
@@ -65,12 +68,12 @@ describe('Access Record HTML in a real browser', { skip: browserPresent ? false 
   });
 
   /** A section over real HTTP, checked as every care record is. */
-  async function careRecord(section: string): Promise<string> {
-    const headers = gpconnectHeaders('getCareRecord', { toAsid: PRACTICE.asid, now: NOW_SECONDS, requestedRecord: { nhsNumber: RICH } });
+  async function careRecord(section: string, nhsNumber = RICH): Promise<string> {
+    const headers = gpconnectHeaders('getCareRecord', { toAsid: PRACTICE.asid, now: NOW_SECONDS, requestedRecord: { nhsNumber } });
     const response = await fetch(`${base}/${PRACTICE.ods}/DSTU2/1/gpconnect/Patient/$gpc.getcarerecord`, {
       method: 'POST',
       headers: { ...headers, accept: 'application/json+fhir', 'content-type': 'application/json+fhir' },
-      body: JSON.stringify(careRecordParameters({ nhsNumber: RICH, section })),
+      body: JSON.stringify(careRecordParameters({ nhsNumber, section })),
     });
     assert.equal(response.status, 200, await response.clone().text());
     return checkCareRecordBundle((await response.json()) as Record<string, unknown>, section).narrative.markup;
@@ -88,12 +91,13 @@ describe('Access Record HTML in a real browser', { skip: browserPresent ? false 
     return { page, dialogs };
   }
 
-  test('the richest patient\'s summary renders its tables; the screenshot is kept', async () => {
-    const markup = await careRecord('SUM');
+  test('the summary of the patient with data in every section renders its six tables; the screenshot is kept', async () => {
+    const markup = await careRecord('SUM', EVERY_SECTION);
     const { page } = await show(markup);
     assert.equal(await page.locator('h1').innerText(), 'Summary');
-    assert.equal(await page.locator('table').count(), (markup.match(/<table /g) ?? []).length);
+    assert.equal(await page.locator('table').count(), 6);
     assert.ok((await page.locator('#all-tab-curr').innerText()).includes('Peanut - dietary'));
+    assert.ok((await page.locator('#med-tab-curr-rep').innerText()).includes('Aspirin 75mg dispersible tablets'));
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: join(ARTIFACTS, 'care-record-summary.png'), fullPage: true });
     await page.close();

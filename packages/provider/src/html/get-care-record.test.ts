@@ -264,10 +264,50 @@ for (const backend of testStoreBackends()) {
         assert.equal(resources[1]!['deceasedDateTime'], '2026-11-17T00:00:00+00:00');
       });
 
-      test('a record still arriving from the previous practice carries the transfer banner', async () => {
+      test('a record still arriving from the previous practice carries the transfer banner with the registration date', async () => {
         const { narrative } = await ask('9658219691', 'ENC');
-        assert.deepEqual(narrative.banners('gptransfer-banner').length, 1);
-        assert.match(narrative.banners('gptransfer-banner')[0]!, /^Patient record transfer from previous GP practice not yet complete; information recorded before \d{2}-[A-Z][a-z]{2}-\d{4} may be missing$/);
+        assert.deepEqual(narrative.banners('gptransfer-banner'), ['Patient record transfer from previous GP practice not yet complete; information recorded before 26-Aug-2025 may be missing']);
+        assert.deepEqual(firstColumn(narrative.table('enc-tab')?.rows), ['12-Sep-2026', '06-Jun-2026', '13-Dec-2025', '11-Oct-2025', '06-Sep-2025']);
+      });
+    });
+
+    describe('the HTML cohort of the roster (testdata README)', () => {
+      const sections = Object.keys(SECTION_TABLES);
+      const noData = (texts: string[]) => texts.filter((p) => /^No '.+' data is recorded for this patient\.$/.test(p));
+
+      test('9658218873: data in every section and subsection, dated 01-May-2015 to 01-Jul-2016 but for recent acute medication', async () => {
+        for (const section of sections) {
+          const { narrative } = await ask('9658218873', section);
+          assert.deepEqual(noData(narrative.texts('p')), [], `${section} has data in every table`);
+          for (const id of SECTION_TABLES[section]!.filter((id) => id !== 'med-tab-acu-med')) {
+            for (const row of narrative.table(id)!.rows) {
+              const date = row.find((cell) => /^\d{2}-[A-Z][a-z]{2}-\d{4}$/.test(cell));
+              if (!date || id === 'adm-tab' || id.startsWith('med-tab')) continue;
+              const iso = new Date(`${date} UTC`).toISOString().slice(0, 10);
+              assert.ok(iso >= '2015-05-01' && iso <= '2016-07-01', `${section} ${id}: ${date}`);
+            }
+          }
+        }
+        const recent = (await ask('9658218873', 'MED')).narrative.table('med-tab-acu-med')!.rows;
+        assert.deepEqual(recent.map((r) => [r[1], r[2]]), [['25-Sep-2026', 'Prednisolone 5mg tablets']]);
+      });
+
+      test('9658218865: nothing recorded in any section', async () => {
+        for (const section of sections) {
+          const { narrative } = await ask('9658218865', section);
+          assert.equal(noData(narrative.texts('p')).length, SECTION_TABLES[section]!.length, `${section}: every table is the no-data notice`);
+        }
+      });
+
+      test('9658218881 and 9658218903: the mixes of current and historical allergies, medication and problems the roster describes', async () => {
+        const three = async (section: string) => noData((await ask('9658218881', section)).narrative.texts('p'));
+        assert.deepEqual(await three('ALL'), ["No 'Historical Allergies and Adverse Reactions' data is recorded for this patient."]);
+        assert.deepEqual(await three('PRB'), ["No 'Major Inactive Problems and Issues' data is recorded for this patient.", "No 'Other Inactive Problems and Issues' data is recorded for this patient."]);
+        assert.deepEqual(await three('MED'), ["No 'Current Repeat Medication' data is recorded for this patient.", "No 'Discontinued Repeat Medication' data is recorded for this patient."]);
+        const four = async (section: string) => noData((await ask('9658218903', section)).narrative.texts('p'));
+        assert.deepEqual(await four('ALL'), ["No 'Current Allergies and Adverse Reactions' data is recorded for this patient."]);
+        assert.deepEqual(await four('PRB'), ["No 'Active Problems and Issues' data is recorded for this patient."]);
+        assert.ok((await four('MED')).includes("No 'Acute Medication (Last 12 Months)' data is recorded for this patient."));
       });
     });
   });
