@@ -226,7 +226,10 @@ describe('the Access Record HTML cohort records (testdata README, "Access Record
       const held = new Set(items.map((i) => `${i.resource['resourceType'] as string}/${i.row.id}`));
       for (const { row, resource } of items) {
         assert.equal(resource['id'], row.id);
-        assert.deepEqual(validateResource(resource).issues.filter((i) => i.severity === 'error'), [], `${resource['resourceType'] as string}/${row.id}`);
+        // A completed diary entry is never served as itself (the diary profile fixes status to active):
+        // the provider serves it as a comment note, which its tests validate.
+        const completedDiaryEntry = row.area === 'diaryEntries' && row.status === 'completed';
+        if (!completedDiaryEntry) assert.deepEqual(validateResource(resource).issues.filter((i) => i.severity === 'error'), [], `${resource['resourceType'] as string}/${row.id}`);
         if (resource['resourceType'] !== 'List') {
           for (const coding of codingsOf(resource)) if (CLINICAL_CODE_SYSTEMS.has(coding.system)) assert.ok(allowed.has(coding.code), `${row.id}: ${coding.system}|${coding.code} is in no allowed source`);
         }

@@ -135,7 +135,8 @@ function everySection(on: (date: string) => string, today: string, confidentialR
       { reason: PHYSIOTHERAPY, priority: 'routine', description: 'Knee pain on walking', authoredOn: at(on('2015-10-20')) },
       ...(confidentialReferral ? [{ reason: COUNSELLING, priority: 'routine' as const, description: 'Low mood', authoredOn: at(on('2015-08-25'), '10:30'), confidential: true }] : []),
     ],
-    recalls: [{ what: MEDICATION_REVIEW_DUE, due: on('2016-05-17'), recorded: on('2015-08-18') }],
+    // Done on the day it was due: the review is recorded that day.
+    recalls: [{ what: MEDICATION_REVIEW_DUE, due: on('2016-05-17'), recorded: on('2015-08-18'), completed: true }],
     problems: [
       { code: ESSENTIAL_HYPERTENSION, clinicalStatus: 'active', significance: 'major', onset: on('2015-06-16'), related: ['observation-4', 'observation-6', 'consultation-2'], relatedProblems: [{ type: 'child', problem: 'problem-2' }], context: 'consultation-2' },
       { code: ISCHAEMIC_HEART_DISEASE, clinicalStatus: 'active', significance: 'major', onset: on('2016-02-09'), related: ['med-3', 'consultation-4'], relatedProblems: [{ type: 'parent', problem: 'problem-1' }], context: 'consultation-4' },

@@ -64,6 +64,8 @@ export interface RecallRecord {
   what: Recall['what'];
   due: string;
   recorded: string;
+  /** Done: a completed diary entry (structured.md §5.3 returns it as a comment note where a consultation holds it). */
+  completed?: boolean;
 }
 
 /** An outbound referral, as the referrals area serves it (structured.md §5.8). */
@@ -92,7 +94,7 @@ export function renderRecall(id: string, patientId: string, requesterId: string,
     id,
     meta: { profile: [PROFILES.procedureRequest] },
     identifier: [{ system: RECORD_ITEM_IDENTIFIER_SYSTEM, value: id }],
-    status: 'active',
+    status: recall.completed ? 'completed' : 'active',
     intent: 'plan',
     code: { coding: [recall.what] },
     subject: { reference: `Patient/${patientId}` },
@@ -111,7 +113,7 @@ export function referralItem(id: string, patientId: string, requesterId: string,
 /** A recall as a record item of the diary entries area, dated by when it is due. */
 export function recallItem(id: string, patientId: string, requesterId: string, recall: RecallRecord): RecordItem {
   const resource = renderRecall(id, patientId, requesterId, recall);
-  return { id, area: 'diaryEntries', resourceType: 'ProcedureRequest', resource, effective: recall.due, status: 'active', confidential: false };
+  return { id, area: 'diaryEntries', resourceType: 'ProcedureRequest', resource, effective: recall.due, status: recall.completed ? 'completed' : 'active', confidential: false };
 }
 
 /** The referral and diary rows of the roster's patients; the usual GP made them. */

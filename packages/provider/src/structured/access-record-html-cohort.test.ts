@@ -26,10 +26,14 @@ for (const backend of testStoreBackends()) {
     });
     after(async () => provider.close());
 
-    /** The patient's stored items the structured record must hold: every one that is not confidential. */
+    /**
+     * The patient's stored items the structured record must hold: every one that is not confidential,
+     * a completed diary entry as its comment note (structured.md §5.3).
+     */
     async function storedItems(patientId: string): Promise<{ shared: string[]; confidential: string[] }> {
-      const rows = await provider.store.db.selectFrom('clinical_item').select(['id', 'resource_type', 'confidential']).where('patient_id', '=', patientId).orderBy('id').execute();
-      const named = (r: { id: string; resource_type: string }) => `${r.resource_type}/${r.id}`;
+      const rows = await provider.store.db.selectFrom('clinical_item').select(['id', 'resource_type', 'confidential', 'area', 'status']).where('patient_id', '=', patientId).orderBy('id').execute();
+      const named = (r: { id: string; resource_type: string; area: string; status: string | null }) =>
+        r.area === 'diaryEntries' && r.status === 'completed' ? `Observation/${r.id}-comment-note` : `${r.resource_type}/${r.id}`;
       return { shared: rows.filter((r) => !r.confidential).map(named), confidential: rows.filter((r) => r.confidential).map(named) };
     }
     /** What the Bundle holds, ended allergies (contained in their List) included. */

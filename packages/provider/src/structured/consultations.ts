@@ -54,13 +54,15 @@ export function consultationsArea(context: LinkContext, options: ConsultationOpt
     const list = structure.get(reference);
     if (!list) return false;
     const original = (list['entry'] as { item: { reference?: string } }[] | undefined) ?? [];
-    const entry = original.flatMap((e) => {
+    const entry = original.flatMap((e): { item: { reference?: string; display?: string } }[] => {
       const item = e.item.reference;
       if (!item) return [];
       if (item.startsWith('List/')) return serve(item) ? [e] : [];
       const state = secondary.follow(context, item);
       if (state === undefined || state === 'withheld') return [];
-      return [state === 'disabled' ? { item: context.placeholderFor(item) } : e];
+      if (state === 'disabled') return [{ item: context.placeholderFor(item) }];
+      // An item served in another form (a completed diary entry's comment note) is named as that.
+      return [state.servedAs ? { item: { reference: state.entry } } : e];
     });
     if (entry.length === 0) return false;
     let changed = entry.length !== original.length || entry.some((e, i) => e !== original[i]);

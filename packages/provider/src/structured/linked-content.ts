@@ -108,7 +108,7 @@ export class LinkContext {
       const state = this.follow(linked);
       if (state === 'withheld') return [];
       if (state === 'disabled') return [{ url, valueReference: this.placeholderFor(linked) }];
-      return [ext];
+      return state?.servedAs ? [{ url, valueReference: { reference: state.entry } }] : [ext];
     });
     const unchanged = extension.length === original.length && extension.every((ext, i) => ext === original[i]);
     return unchanged ? this.record.stored(reference)! : { ...problem, extension };

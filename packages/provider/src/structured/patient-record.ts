@@ -1,5 +1,6 @@
 import type { ClinicalItemRow } from '@gpconnect/store';
 import { stored, type Served, type StoredResource } from './record-lists.ts';
+import { PROFILES } from '@gpconnect/fhir';
 import type { RecordArea } from './structured-parameters.ts';
 
 /**
@@ -21,6 +22,40 @@ export interface LinkedItem {
   entry: string;
   resources: Served[];
   confidential: boolean;
+  /** Set when the item is served in another form, `entry` naming it: links name that instead. */
+  servedAs?: 'comment-note';
+}
+
+const COMMENT_NOTE = { system: 'http://snomed.info/sct', code: '37331000000100', display: 'Comment note' };
+
+/** A FHIR instant from a date or dateTime: a bare date is the start of that day (UTC). */
+const instant = (value: string) => (value.length === 10 ? `${value}T00:00:00+00:00` : value);
+
+/**
+ * A completed diary entry wherever it is linked (§5.3): a comment note Observation with the entry's
+ * full text in its place. The diary entries area shares incomplete entries only, and the diary
+ * profile fixes status to active, so a completed entry has no other form.
+ */
+function diaryCommentNote(entry: Json): Json {
+  const due = (entry['occurrenceDateTime'] as string | undefined) ?? ((entry['occurrencePeriod'] as Json | undefined)?.['start'] as string | undefined);
+  const recorded = entry['authoredOn'] as string;
+  const what = (entry['code'] as { text?: string; coding?: { display?: string }[] } | undefined) ?? {};
+  const notes = ((entry['note'] as { text?: string }[] | undefined) ?? []).map((n) => n.text).filter(Boolean);
+  const comment = [`${what.text ?? what.coding?.[0]?.display ?? 'Diary entry'} (diary entry, completed)`, ...(due ? [`Due ${due.slice(0, 10)}`] : []), ...notes].join('. ');
+  const agent = (entry['requester'] as { agent?: Json } | undefined)?.agent;
+  return {
+    resourceType: 'Observation',
+    id: `${entry['id'] as string}-comment-note`,
+    meta: { profile: [PROFILES.observation] },
+    ...(entry['identifier'] ? { identifier: entry['identifier'] } : {}),
+    status: 'final',
+    code: { coding: [COMMENT_NOTE] },
+    subject: entry['subject'],
+    effectiveDateTime: due ?? recorded,
+    issued: instant(recorded),
+    ...(agent ? { performer: [agent] } : {}),
+    comment,
+  };
 }
 
 export const referencesOf = (value: unknown): string[] =>
@@ -122,6 +157,12 @@ export class PatientRecord {
         return single('documents');
       case 'DiagnosticReport':
         return { ...single('investigations'), resources: [stored(row), ...this.reportParts(resource)] };
+      case 'ProcedureRequest':
+        if (row.status === 'completed') {
+          const note = diaryCommentNote(resource);
+          return { category: 'uncategorised', area, entry: `Observation/${note['id'] as string}`, resources: [note], confidential: row.confidential, servedAs: 'comment-note' };
+        }
+        return area === 'investigations' ? (this.reportHolding(reference) ?? single('investigations')) : single('diaryEntries');
       default:
         if (area === 'investigations') return this.reportHolding(reference) ?? single('investigations');
         return single(area === 'diaryEntries' ? 'diaryEntries' : 'uncategorised');

@@ -193,6 +193,21 @@ for (const backend of testStoreBackends()) {
       assert.deepEqual(await encounters({ name: 'includeNumberOfMostRecent', valuePositiveInt: 2 }), ['Encounter/2-consultation-1', 'Encounter/2-consultation-6']);
     });
 
+    test('§5.3 a completed diary entry inside a consultation is a comment note with its full text; the diary area shares incomplete entries only', async () => {
+      const { resources } = await record('9658218873', { name: 'includeConsultations' });
+      const note = resources.find((r) => r['id'] === 'html-2-diary-1-comment-note')!;
+      assert.deepEqual(note['code'], { coding: [{ system: 'http://snomed.info/sct', code: '37331000000100', display: 'Comment note' }] });
+      assert.equal(note['comment'], 'Medication review due (diary entry, completed). Due 2016-05-17');
+      assert.deepEqual([note['status'], note['effectiveDateTime'], note['issued']], ['final', '2016-05-17', '2015-08-18T00:00:00+00:00']);
+      const heading = resources.find((r) => r['resourceType'] === 'List' && r['title'] === 'Plan' && entries(r).includes('Observation/html-2-diary-1-comment-note'));
+      assert.ok(heading, 'the heading names the note where the entry was');
+      assert.equal(resources.some((r) => r['id'] === 'html-2-diary-1'), false, 'the diary entry itself is not returned');
+      const uncategorised = resources.find((r) => r['title'] === 'Consultations - uncategorised data contained in consultations')!;
+      assert.ok(entries(uncategorised).includes('Observation/html-2-diary-1-comment-note'));
+      const diary = await record('9658218873', { name: 'includeDiaryEntries' });
+      assert.equal(diary.resources.some((r) => r['resourceType'] === 'ProcedureRequest'), false);
+    });
+
     test('a patient with no problems or consultations: empty Lists saying so', async () => {
       const { listTitled } = await record(CRANK, { name: 'includeProblems' }, { name: 'includeConsultations' });
       for (const title of ['Problems', 'List of consultations']) {
