@@ -21,10 +21,10 @@ import type { Memory } from './memory.ts';
  *
  * - MB/s of document bytes delivered at `connections` downloads at a time, provider against ceiling;
  * - time to the first byte of the body, p50 and p99, from the same runs;
- * - the server process's memory while `concurrent` downloads run together, `rounds` times over: the
- *   highest resident set size and JavaScript memory (heap + Buffers) each round reaches above what it
+ * - the server process's memory while `concurrent` downloads run together, `rounds` times over for
+ *   the provider (once for the ceiling, the reference, to keep the run short): the highest resident set size and JavaScript memory (heap + Buffers) each round reaches above what it
  *   was before the first, and what is left a second after the last; then one more round collecting
- *   garbage every 100 ms, whose highest heap + Buffers is what the downloads hold (the peaks before
+ *   garbage every 250 ms, whose highest heap + Buffers is what the downloads hold (the peaks before
  *   count garbage the process has not collected yet). A server holding whole documents would rise by
  *   `concurrent` times the file and its base64.
  */
@@ -43,6 +43,7 @@ export interface RetrievalOptions {
   warmupSeconds: number;
   connections: number;
   concurrent: number;
+  /** Rounds of `concurrent` downloads the provider's memory is sampled over; the ceiling's, one. */
   rounds: number;
 }
 
@@ -102,10 +103,10 @@ async function downloads(side: Side, options: RetrievalOptions, run: Pick<Downlo
 }
 
 /** The server's memory over `rounds` rounds of `concurrent` downloads at once, against what it was before the first. */
-async function memoryRounds(child: ChildProcess, side: Side, options: RetrievalOptions) {
+async function memoryRounds(child: ChildProcess, side: Side, options: RetrievalOptions, rounds: number) {
   const peaks: Memory[] = [];
   let before: Memory | undefined;
-  for (let round = 0; round < options.rounds; round++) {
+  for (let round = 0; round < rounds; round++) {
     const started = (await ask(child, 'memory:start')) as { started: Memory };
     before ??= started.started;
     await downloads(side, options, { connections: options.concurrent, downloadsPerConnection: 1 });
@@ -114,7 +115,7 @@ async function memoryRounds(child: ChildProcess, side: Side, options: RetrievalO
   await sleep(1000);
   await ask(child, 'memory:start');
   const after = ((await ask(child, 'memory:stop')) as { now: Memory }).now;
-  // One more round, collecting garbage every 100 ms: what the downloads hold, garbage not counted.
+  // One more round, collecting garbage every 250 ms: what the downloads hold, garbage not counted.
   await ask(child, 'memory:start-live');
   await downloads(side, options, { connections: options.concurrent, downloadsPerConnection: 1 });
   const { live } = (await ask(child, 'memory:stop')) as { live: { beforeMb: number; peakMb: number } };
@@ -133,30 +134,32 @@ export async function benchRetrieval(options: RetrievalOptions) {
   const bodyBytes = {} as Record<Side['name'], number>;
   const side = (name: Side['name'], urls: Record<Side['name'], string>): Side => ({ name, url: urls[name], bodyBytes: bodyBytes[name] });
 
-  // Memory first, each side in a fresh server process, so that no earlier run has already grown it.
-  const memoryOf = (name: Side['name']) =>
-    withServer(options, async (child, urls) => {
-      bodyBytes[name] ??= await confirm(urls[name], options);
-      return memoryRounds(child, side(name, urls), options);
-    });
+  // Memory first, each side in a fresh server process, so that no earlier run has already grown it;
+  // the ceiling's process then serves the throughput runs.
+  const memoryOf = async (name: Side['name'], child: ChildProcess, urls: Record<Side['name'], string>) => {
+    bodyBytes[name] ??= await confirm(urls[name], options);
+    return memoryRounds(child, side(name, urls), options, name === 'provider' ? options.rounds : 1);
+  };
   console.log(`\nretrieve a document of ${options.documentBytes} bytes (${fixed(fileMb, 2)} MB), checked byte for byte from both sides`);
   console.log(
-    `retrieve a document: ${options.concurrent} concurrent downloads, ${options.rounds} rounds, each side in a fresh server process ` +
+    `retrieve a document: ${options.concurrent} concurrent downloads, ${options.rounds} rounds (the ceiling 1) and one collecting garbage, each side in a fresh server process ` +
       `(holding them whole would take ${options.concurrent} x (${fixed(fileMb)} MB file + ${fixed(base64Mb)} MB base64) = ${Math.round(wholeMb)} MB)...`,
   );
-  const memory = { provider: await memoryOf('provider'), ceiling: await memoryOf('ceiling') };
-  for (const name of ['provider', 'ceiling'] as const) {
-    const m = memory[name];
-    console.log(
-      `  ${name.padEnd(8)} RSS ${Math.round(m.before.rssMb)} MB before; peak rise per round ${m.peakRises.map((p) => `+${Math.round(p.rssMb)}`).join(' ')} MB ` +
-        `(heap+Buffers ${m.peakRises.map((p) => `+${Math.round(p.heapMb)}`).join(' ')}); 1 s after the last: RSS +${Math.round(m.afterRise.rssMb)}, heap+Buffers ${Math.round(m.afterRise.heapMb)} MB; ` +
-        `live (collected every 100 ms) +${Math.round(m.liveRiseMb)} MB`,
-    );
-  }
-  const share = (mb: number) => `${Math.round(mb)} MB (${Math.round((mb / wholeMb) * 100)}% of holding the downloads whole)`;
-  console.log(`  provider: highest RSS rise ${share(memory.provider.highestRssRiseMb)}; live memory rise ${share(memory.provider.liveRiseMb)}`);
+  const providerMemory = await withServer(options, (child, urls) => memoryOf('provider', child, urls));
+  const { ceilingMemory, ceiling, provider } = await withServer(options, async (child, urls) => {
+    const ceilingMemory = await memoryOf('ceiling', child, urls);
+    const memory = { provider: providerMemory, ceiling: ceilingMemory };
+    for (const name of ['provider', 'ceiling'] as const) {
+      const m = memory[name];
+      console.log(
+        `  ${name.padEnd(8)} RSS ${Math.round(m.before.rssMb)} MB before; peak rise per round ${m.peakRises.map((p) => `+${Math.round(p.rssMb)}`).join(' ')} MB ` +
+          `(heap+Buffers ${m.peakRises.map((p) => `+${Math.round(p.heapMb)}`).join(' ')}); 1 s after the last: RSS +${Math.round(m.afterRise.rssMb)}, heap+Buffers ${Math.round(m.afterRise.heapMb)} MB; ` +
+          `live (collected every 250 ms) +${Math.round(m.liveRiseMb)} MB`,
+      );
+    }
+    const share = (mb: number) => `${Math.round(mb)} MB (${Math.round((mb / wholeMb) * 100)}% of holding the downloads whole)`;
+    console.log(`  provider: highest RSS rise ${share(providerMemory.highestRssRiseMb)}; live memory rise ${share(providerMemory.liveRiseMb)}`);
 
-  const throughput = await withServer(options, async (_child, urls) => {
     const sides = { ceiling: side('ceiling', urls), provider: side('provider', urls) };
     const spec = (durationSeconds: number) => ({ connections: options.connections, durationSeconds });
     console.log(`retrieve a document: warm-up (${options.warmupSeconds} s each), then ${options.durationSeconds} s each at ${options.connections} connections...`);
@@ -166,14 +169,14 @@ export async function benchRetrieval(options: RetrievalOptions) {
     const ceiling = await downloads(sides.ceiling, options, spec(options.durationSeconds));
     const providerBusy = await warnIfBusy('retrieve a document provider');
     const provider = await downloads(sides.provider, options, spec(options.durationSeconds));
-    return { ceiling: { ...ceiling, machineBusyBeforePercent: ceilingBusy }, provider: { ...provider, machineBusyBeforePercent: providerBusy } };
+    return { ceilingMemory, ceiling: { ...ceiling, machineBusyBeforePercent: ceilingBusy }, provider: { ...provider, machineBusyBeforePercent: providerBusy } };
   });
   const mbPerS = (r: DownloadResult) => (r.downloads * fileMb) / r.seconds;
   const row = (name: string, r: DownloadResult) =>
     `  ${name.padEnd(8)} ${fixed(mbPerS(r)).padStart(6)} MB/s (${r.downloads} downloads)  first byte p50 ${fixed(r.firstByteMs.p50)} ms, p99 ${fixed(r.firstByteMs.p99)} ms  whole p50 ${Math.round(r.wholeMs.p50)} ms, p99 ${Math.round(r.wholeMs.p99)} ms`;
-  console.log(row('ceiling', throughput.ceiling));
-  console.log(row('provider', throughput.provider));
-  const ratio = mbPerS(throughput.provider) / mbPerS(throughput.ceiling);
+  console.log(row('ceiling', ceiling));
+  console.log(row('provider', provider));
+  const ratio = mbPerS(provider) / mbPerS(ceiling);
   console.log(`  provider/ceiling ${fixed(ratio * 100)}% of the ceiling's MB/s\nretrieve a document: ${Math.round((Date.now() - began) / 1000)} s in all`);
-  return { documentBytes: options.documentBytes, connections: options.connections, ...throughput, ratio, memory, holdingWholeMb: wholeMb };
+  return { documentBytes: options.documentBytes, connections: options.connections, ceiling, provider, ratio, memory: { provider: providerMemory, ceiling: ceilingMemory }, holdingWholeMb: wholeMb };
 }

@@ -12,7 +12,7 @@ import { MemorySampler, type Memory } from './memory.ts';
  * Forked with --expose-gc, for the live-memory round.
  */
 
-/** Start sampling (`memory:start-live` also forcing a collection every 100 ms), or stop and report. */
+/** Start sampling (`memory:start-live` also forcing a collection every 250 ms), or stop and report. */
 export type ServerRequest = 'memory:start' | 'memory:start-live' | 'memory:stop';
 export type ServerReply = { started: Memory } | { before: Memory; peak: Memory; now: Memory; live?: { beforeMb: number; peakMb: number } };
 export interface ServerOrigins {
@@ -31,7 +31,7 @@ process.send!(origins);
 let sampler: MemorySampler | undefined;
 process.on('message', (request: ServerRequest) => {
   if (request !== 'memory:stop') {
-    sampler = new MemorySampler(request === 'memory:start-live' ? 100 : undefined);
+    sampler = new MemorySampler(request === 'memory:start-live' ? 250 : undefined);
     process.send!({ started: sampler.before } satisfies ServerReply);
   } else if (sampler) {
     const now = sampler.stop();
