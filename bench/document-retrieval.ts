@@ -22,11 +22,12 @@ import type { Memory } from './memory.ts';
  * - MB/s of document bytes delivered at `connections` downloads at a time, provider against ceiling;
  * - time to the first byte of the body, p50 and p99, from the same runs;
  * - the server process's memory while `concurrent` downloads run together, `rounds` times over for
- *   the provider (once for the ceiling, the reference, to keep the run short): the highest resident set size and JavaScript memory (heap + Buffers) each round reaches above what it
- *   was before the first, and what is left a second after the last; then one more round collecting
- *   garbage every 250 ms, whose highest heap + Buffers is what the downloads hold (the peaks before
- *   count garbage the process has not collected yet). A server holding whole documents would rise by
- *   `concurrent` times the file and its base64.
+ *   the provider (once for the ceiling, the reference, to keep the run short): the highest resident
+ *   set size and JavaScript memory (heap + Buffers) each round reaches above what it was before the
+ *   first, and what is left a second after the last; then one more round collecting garbage every
+ *   250 ms, whose highest heap + Buffers is what the downloads hold (the peaks before count garbage
+ *   the process has not collected yet). A server holding whole documents would rise by `concurrent`
+ *   times the file and its base64.
  */
 
 const MB = 1024 * 1024;
