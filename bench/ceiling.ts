@@ -1,12 +1,13 @@
 import type { AddressInfo } from 'node:net';
+import { Readable } from 'node:stream';
 import Fastify from 'fastify';
-import { findFreeSlots, servedSlotJson, type Database, type Kysely } from '@gpconnect/store';
+import { findDocumentByBinaryId, findFreeSlots, readDocumentContent, servedSlotJson, type Database, type DocumentRow, type Kysely } from '@gpconnect/store';
 
 /**
  * The ceilings the provider is measured against: a bare fastify app doing the same storage work
  * through the same connection pool with nothing else on the path (no header or JWT checks, no
  * validation, no audit, no hooks): the same Patient row by key, the same free slots as one Bundle,
- * a slot taken by one conditional UPDATE. What the provider spends beyond this is the pipeline.
+ * a slot taken by one conditional UPDATE, a document's stored chunks streamed as a Binary. What the provider spends beyond this is the pipeline.
  */
 export interface Ceiling {
   origin: string;
@@ -87,6 +88,15 @@ export async function startCeiling(db: Kysely<Database>): Promise<Ceiling> {
     return reply.code(taken ? 201 : 409).type(FHIR_JSON).send(request.body as string);
   });
 
+  // Retrieving a document's floor: the document by Binary id and its stored chunks, each base64-encoded
+  // as it is read into one Binary-shaped JSON body (the chunks are multiples of 3 bytes, so their
+  // base64 texts joined are the file's) — no patient, size, confidentiality or audit rules.
+  app.get<{ Params: { ods: string; id: string } }>('/ceiling/:ods/Binary/:id', async (request, reply) => {
+    const document = await findDocumentByBinaryId(db, request.params.ods, request.params.id);
+    if (!document) return reply.code(404).send();
+    return reply.type(FHIR_JSON).send(Readable.from(binaryJson(db, document), { objectMode: false }));
+  });
+
   await app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = app.server.address() as AddressInfo;
   return {
@@ -94,4 +104,10 @@ export async function startCeiling(db: Kysely<Database>): Promise<Ceiling> {
     rootPath: (ods) => `/ceiling/${ods}`,
     close: () => app.close(),
   };
+}
+
+async function* binaryJson(db: Kysely<Database>, document: DocumentRow): AsyncGenerator<string> {
+  yield `{"resourceType":"Binary","id":${JSON.stringify(document.binary_id)},"contentType":${JSON.stringify(document.content_type)},"content":"`;
+  for await (const chunk of readDocumentContent(db, document)) yield Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).toString('base64');
+  yield '"}';
 }

@@ -6,14 +6,24 @@ import { buildProvider, SERVICE_ROOTS } from '@gpconnect/provider';
 import { gpconnectHeaders } from '@gpconnect/provider/testing';
 import { findDocumentByBinaryId, insertDocument, readDocumentContent, type Store } from '@gpconnect/store';
 import { openBenchStore } from './bench-store.ts';
+import { benchRetrieval } from './document-retrieval.ts';
+import { sampleMemory } from './memory.ts';
 
 /**
- * `node --import tsx bench/documents.ts`: Migrate a document of BENCH_DOCUMENT_MB megabytes (default
- * 100) over real HTTP on PostgreSQL, against the ceiling of reading its chunks from the same store and
- * base64-encoding them with nothing else on the path. Prints MB/s of both, their ratio, and how far
- * the process's resident memory rose while each ran: streaming must keep that far below the file's
- * size (the file is never held whole). Environment: BENCH_DATABASE_URL as for `npm run bench`,
- * BENCH_ENCODING (gzip, the default, or identity).
+ * `node --import tsx bench/documents.ts`: Access Document on PostgreSQL, over real HTTP.
+ *
+ * Migrate a document of BENCH_DOCUMENT_MB megabytes (default 100), against the ceiling of reading its
+ * chunks from the same store and base64-encoding them with nothing else on the path. Prints MB/s of
+ * both, their ratio, and how far the process's resident memory rose while each ran: streaming must
+ * keep that far below the file's size (the file is never held whole).
+ *
+ * Then retrieve a document just under the 5 MB limit (document-retrieval.ts): MB/s and time to first
+ * byte against a bare route streaming the same chunks, and the server's memory under
+ * BENCH_CONCURRENT_DOWNLOADS (default 20) downloads at once.
+ *
+ * Environment: BENCH_DATABASE_URL as for `npm run bench`, BENCH_ENCODING (gzip, the default, or
+ * identity; the migration only), BENCH_DURATION_S (seconds per measured retrieval run, default 10),
+ * BENCH_DOWNLOAD_CONNECTIONS (default 4), BENCH_DOWNLOAD_ROUNDS (default 3).
  */
 
 const SERVER_URL = process.env['BENCH_DATABASE_URL'] || 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -24,32 +34,34 @@ const BINARY_ID = 'bench-binary';
 /** What the client accepts: gzip (the default, as consumers send it) or identity. */
 const ENCODING = process.env['BENCH_ENCODING'] || 'gzip';
 const MB = 1024 * 1024;
+/** Retrieval serves files up to 5 MB (documents.md §5); the bench's is just under, so it is served. */
+const RETRIEVE_BYTES = 5 * MB - 1024;
+const RETRIEVE_BINARY_ID = 'bench-retrieve-binary';
 
-/** Highest resident set size seen while `work` runs, above what it was at the start, in MB. */
-async function withPeakRss<T>(work: () => Promise<T>): Promise<{ result: T; seconds: number; rssRiseMb: number }> {
-  const start = process.memoryUsage.rss();
-  let peak = start;
-  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 20);
-  const began = process.hrtime.bigint();
-  try {
-    const result = await work();
-    return { result, seconds: Number(process.hrtime.bigint() - began) / 1e9, rssRiseMb: (Math.max(peak, process.memoryUsage.rss()) - start) / MB };
-  } finally {
-    clearInterval(sampler);
-  }
+function envCount(name: string, fallback: number): number {
+  const value = Number(process.env[name] || fallback);
+  if (!(value > 0)) throw new Error(`${name} must be a positive number`);
+  return value;
 }
 
-/** The bench document of patient4, written from 1 MB random pieces; returns its SHA-256. */
-async function insertBenchDocument(store: Store): Promise<string> {
+/** The highest of the process's resident set size while `work` runs, above what it was at the start, in MB. */
+async function withPeakRss<T>(work: () => Promise<T>): Promise<{ result: T; seconds: number; rssRiseMb: number }> {
+  const { result, seconds, before, peak } = await sampleMemory(work);
+  return { result, seconds, rssRiseMb: peak.rssMb - before.rssMb };
+}
+
+/** A bench document of random bytes, written from pieces of at most 1 MB; returns its SHA-256. */
+async function insertBenchDocument(store: Store, document: { id: string; binaryId: string; patientId: string; bytes: number; contentType: string }): Promise<string> {
   const hash = createHash('sha256');
   async function* pieces() {
-    for (let i = 0; i < MEGABYTES; i++) {
-      const piece = randomBytes(MB);
+    for (let left = document.bytes; left > 0; left -= MB) {
+      const piece = randomBytes(Math.min(MB, left));
       hash.update(piece);
       yield piece;
     }
   }
-  await insertDocument(store.db, { practice_ods: ODS, id: 'bench-document', version: 1, resource: '{}', last_updated: new Date(), fixture: null, patient_id: '4', binary_id: BINARY_ID, type_text: 'Photograph', indexed_at: new Date(), content_type: 'application/octet-stream' }, pieces());
+  const row = { practice_ods: ODS, id: document.id, version: 1, resource: '{}', last_updated: new Date(), fixture: null, patient_id: document.patientId, binary_id: document.binaryId, type_text: 'Photograph', indexed_at: new Date(), content_type: document.contentType };
+  await insertDocument(store.db, row, pieces());
   return hash.digest('hex');
 }
 
@@ -88,8 +100,12 @@ async function main(): Promise<void> {
   let dispose: (() => Promise<void>) | undefined;
   const store = await openBenchStore(SERVER_URL, 10, (d) => (dispose = d));
   const app = await buildProvider({ store });
+  let closing: Promise<void> | undefined;
+  const closeApp = () => (closing ??= app.close());
   try {
-    const expected = await insertBenchDocument(store);
+    const expected = await insertBenchDocument(store, { id: 'bench-document', binaryId: BINARY_ID, patientId: '4', bytes: MEGABYTES * MB, contentType: 'application/octet-stream' });
+    // Retrieved for patient2 (an ordinary patient whose documents may be shared), whose PDS record stays as it is.
+    const retrieveSha256 = await insertBenchDocument(store, { id: 'bench-retrieve-document', binaryId: RETRIEVE_BINARY_ID, patientId: '2', bytes: RETRIEVE_BYTES, contentType: 'application/pdf' });
     // The migrating consumer must be the patient's practice on PDS (documents.md §6).
     await store.db.updateTable('pds_person').set({ gp_ods: 'A20047' }).where('nhs_number', '=', '9690937308').execute();
     const document = (await findDocumentByBinaryId(store.db, ODS, BINARY_ID))!;
@@ -112,8 +128,24 @@ async function main(): Promise<void> {
     console.log(`ceiling (read chunks + base64): ${mbPerS(ceiling.seconds)} MB/s, RSS rise ${Math.round(ceiling.rssRiseMb)} MB`);
     console.log(`migrate over HTTP, ${ENCODING} (hash checked): ${mbPerS(ours.seconds)} MB/s, RSS rise ${Math.round(ours.rssRiseMb)} MB`);
     console.log(`ratio: ${Math.round((ceiling.seconds / ours.seconds) * 100)}% of the ceiling`);
+    // Retrieval runs its own provider in a process of its own: this one is done.
+    await closeApp();
+
+    await benchRetrieval({
+      databaseUrl: store.url,
+      ods: ODS,
+      toAsid: ASID,
+      binaryId: RETRIEVE_BINARY_ID,
+      documentBytes: RETRIEVE_BYTES,
+      sha256: retrieveSha256,
+      durationSeconds: envCount('BENCH_DURATION_S', 10),
+      warmupSeconds: 2,
+      connections: envCount('BENCH_DOWNLOAD_CONNECTIONS', 4),
+      concurrent: envCount('BENCH_CONCURRENT_DOWNLOADS', 20),
+      rounds: envCount('BENCH_DOWNLOAD_ROUNDS', 3),
+    });
   } finally {
-    await app.close();
+    await closeApp();
     await dispose?.();
   }
 }

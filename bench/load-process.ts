@@ -1,20 +1,23 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { LoadResult, LoadSpec } from './load-protocol.ts';
+import type { DownloadResult, DownloadSpec, LoadResult, LoadSpec } from './load-protocol.ts';
 
-/** The orchestrator's side of a load run: forks load.ts (through tsx) and waits for its result. */
+/**
+ * The orchestrator's side of a load run: forks the load generator (load.ts for autocannon runs,
+ * download.ts for whole-document downloads, through tsx) and waits for its result.
+ */
 
 let running: ChildProcess | undefined;
 
-export function runLoad(spec: LoadSpec): Promise<LoadResult> {
+function runWorker<Result>(script: string, spec: unknown): Promise<Result> {
   return new Promise((resolve, reject) => {
-    const child = fork(fileURLToPath(new URL('./load.ts', import.meta.url)), [JSON.stringify(spec)], {
+    const child = fork(fileURLToPath(new URL(script, import.meta.url)), [JSON.stringify(spec)], {
       execArgv: ['--import', 'tsx'],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     running = child;
-    let result: LoadResult | undefined;
-    child.on('message', (message) => (result = message as LoadResult));
+    let result: Result | undefined;
+    child.on('message', (message) => (result = message as Result));
     child.on('error', reject);
     child.on('exit', (code, signal) => {
       running = undefined;
@@ -23,6 +26,10 @@ export function runLoad(spec: LoadSpec): Promise<LoadResult> {
     });
   });
 }
+
+export const runLoad = (spec: LoadSpec): Promise<LoadResult> => runWorker('./load.ts', spec);
+
+export const runDownloads = (spec: DownloadSpec): Promise<DownloadResult> => runWorker('./download.ts', spec);
 
 /** Passes an interrupt on to the load run in progress, if any. */
 export function stopLoad(signal: NodeJS.Signals): void {

@@ -43,3 +43,33 @@ export interface LoadResult {
   latencyMs: { mean: number; p50: number; p90: number; p99: number; max: number };
   durationSeconds: number;
 }
+
+/**
+ * Whole-document downloads (Access Document's Binary): `connections` downloads at a time, each
+ * connection starting its next as soon as one ends, until `durationSeconds` have passed or each has
+ * made `downloadsPerConnection` (whichever is given). Every request carries fresh headers and JWT.
+ */
+export interface DownloadSpec {
+  /** Absolute URL of the Binary. */
+  url: string;
+  interaction: InteractionName;
+  toAsid: string;
+  connections: number;
+  durationSeconds?: number;
+  downloadsPerConnection?: number;
+  /** The body's length in bytes: a response of any other length (or status) is a failure. */
+  expectedBodyBytes: number;
+}
+
+export interface DownloadResult {
+  /** Downloads answered 200 with the whole body. */
+  downloads: number;
+  /** Downloads that failed: another status, a short body, or a socket error; the first few described. */
+  failures: number;
+  failureSamples: string[];
+  /** From the first request sent to the last body ended. */
+  seconds: number;
+  /** Per download: to the first byte of the body, and to its end, in milliseconds. */
+  firstByteMs: { p50: number; p99: number; max: number };
+  wholeMs: { p50: number; p99: number; max: number };
+}

@@ -3,17 +3,13 @@ import autocannon from 'autocannon';
 import { bookingRequest, gpconnectHeaders } from '@gpconnect/provider/testing';
 import type { LoadResult, LoadSpec } from './load-protocol.ts';
 import { BENCH_SCHEDULE, benchSlot } from './bench-slots.ts';
+import { percentile } from './percentile.ts';
 
 /**
  * One load run, in a process of its own (forked by run.ts with the LoadSpec as its argument): it
  * drives the server with autocannon and sends the LoadResult back over IPC. Keeping the load
  * generator out of the servers' process keeps its work off their event loop.
  */
-
-function percentile(sorted: Float64Array, p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
 
 interface NextRequest {
   body: string | undefined;
