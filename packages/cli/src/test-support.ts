@@ -1,6 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
+import assert from 'node:assert/strict';
+import { IDENTIFIER_SYSTEMS, type InteractionName } from '@gpconnect/fhir';
+import { gpconnectHeaders, registrationParameters, registrationPatient } from '@gpconnect/provider/testing';
 
 /** The real command, as `npm start` and the bin script run it: a separate Node process. */
 const MAIN = fileURLToPath(new URL('./main.ts', import.meta.url));
@@ -74,4 +77,34 @@ export async function startUp(env: Record<string, string>, args: string[] = []):
       return { code, stdout: output.stdout(), stderr: output.stderr() };
     },
   };
+}
+
+/** The roster's practice, as the tests reach it over real HTTP. */
+export const ODS = 'B82617';
+export const ASID = '918999198738';
+const FOUNDATIONS = `/${ODS}/STU3/1/gpconnect`;
+/** On PDS but not registered at the practice (roster pdsOnlyPatients): registration creates a patient. */
+export const REA = { nhsNumber: '9651258500', family: 'REA', given: 'Clive', gender: 'male', birthDate: '1951-03-10' };
+
+/** Sends a GP Connect request over real HTTP as a conforming consumer would. */
+export async function request(base: string, name: InteractionName, path: string, init: { body?: unknown; traceId?: string; gzip?: boolean } = {}): Promise<Response> {
+  const headers: Record<string, string> = gpconnectHeaders(name, { toAsid: ASID, now: Math.floor(Date.now() / 1000), ...(init.traceId ? { traceId: init.traceId } : {}) });
+  if (init.body !== undefined) headers['content-type'] = 'application/fhir+json';
+  headers['accept-encoding'] = init.gzip ? 'gzip' : 'identity';
+  return fetch(`${base}${FOUNDATIONS}/${path}`, {
+    method: init.body === undefined ? 'GET' : 'POST',
+    headers,
+    ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
+  });
+}
+
+export const searchRea = (base: string) => request(base, 'searchPatients', `Patient?identifier=${IDENTIFIER_SYSTEMS.nhsNumber}|${REA.nhsNumber}`);
+
+export function registerRea(base: string): Promise<Response> {
+  return request(base, 'registerPatient', 'Patient/$gpc.registerpatient', { body: registrationParameters(registrationPatient(REA)) });
+}
+
+export async function bundleEntries(response: Response): Promise<number> {
+  assert.equal(response.status, 200);
+  return ((await response.json()) as { entry?: unknown[] }).entry?.length ?? 0;
 }
