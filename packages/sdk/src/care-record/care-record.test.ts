@@ -6,10 +6,10 @@ import { careRecordParameters, CareRecordResponseError, crossCheckDemographics, 
 type Json = Record<string, unknown>;
 
 /** The 0.7.4 specification's example response (its custodian reference is broken: the Bundle's one Organization stands in). */
-const example = JSON.parse(readFileSync(new URL('../../../../../shared/spec/examples/access-record-html-getcarerecord-response.json', import.meta.url), 'utf8')) as Json;
+const example = JSON.parse(readFileSync(new URL('../../../fhir/src/__fixtures__/spec-examples/access-record-html-getcarerecord-response.json', import.meta.url), 'utf8')) as Json;
 
 test("the request: NHS number, section and period in their 0.7.x systems, as in the specification's example", () => {
-  const request = JSON.parse(readFileSync(new URL('../../../../../shared/spec/examples/access-record-html-getcarerecord-request.json', import.meta.url), 'utf8')) as Json;
+  const request = JSON.parse(readFileSync(new URL('../../../fhir/src/__fixtures__/spec-examples/access-record-html-getcarerecord-request.json', import.meta.url), 'utf8')) as Json;
   assert.deepEqual(careRecordParameters('9480489457', 'ALL'), request);
   assert.deepEqual((careRecordParameters('9476719931', 'ENC', { start: '2016' }) as { parameter: Json[] }).parameter[2], { name: 'timePeriod', valuePeriod: { start: '2016' } });
 });

@@ -73,7 +73,7 @@ test('as terminal lines: titles underlined, banners on their own lines, tables a
 
 test("another system's narrative: loose header cells, tables inside paragraphs, white space, lists and character references", () => {
   // The 0.7.4 specification's own example response, laid out before §5's rules.
-  const example = JSON.parse(readFileSync(new URL('../../../../../shared/spec/examples/access-record-html-getcarerecord-response.json', import.meta.url), 'utf8')) as {
+  const example = JSON.parse(readFileSync(new URL('../../../fhir/src/__fixtures__/spec-examples/access-record-html-getcarerecord-response.json', import.meta.url), 'utf8')) as {
     entry: { resource: { section?: { text: { div: string } }[] } }[];
   };
   const lines = narrativeLines(example.entry[0]!.resource.section![0]!.text.div);
