@@ -3,11 +3,12 @@ import { SettingsError } from './settings.ts';
 import { StoreBusyError } from './store-access.ts';
 import { UnknownCapabilityError, UnknownPracticeError } from './commands/practice.ts';
 import { UnreadableFileError } from './commands/validate.ts';
-import { EndpointNotFoundError, GpConnectRequestError, PracticeNotFoundError } from '@gpconnect/sdk';
+import { FhirXmlError } from '@gpconnect/fhir';
+import { CareRecordResponseError, EndpointNotFoundError, GpConnectRequestError, PracticeNotFoundError } from '@gpconnect/sdk';
 import { NotAvailableError } from './consumer/consumer-commands.ts';
 
 /** Errors a person can act on: their message alone, no stack. */
-const EXPLAINED = [SettingsError, StoreBusyError, UnknownCapabilityError, UnknownPracticeError, UnreadableFileError, GpConnectRequestError, PracticeNotFoundError, EndpointNotFoundError, NotAvailableError];
+const EXPLAINED = [SettingsError, StoreBusyError, UnknownCapabilityError, UnknownPracticeError, UnreadableFileError, GpConnectRequestError, PracticeNotFoundError, EndpointNotFoundError, NotAvailableError, CareRecordResponseError, FhirXmlError];
 
 try {
   await buildProgram({ out: (text) => process.stdout.write(text), err: (text) => process.stderr.write(text), env: process.env }).parseAsync(process.argv);

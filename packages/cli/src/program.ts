@@ -10,6 +10,8 @@ import { generate } from './commands/testdata-generate.ts';
 import { MAX_ITEMS, MIN_ITEMS } from '@gpconnect/testdata';
 import { appointments, book, cancel, record, RECORD_SECTIONS, slots, trace, type RecordSection } from './consumer/consumer-commands.ts';
 import { documents, fetchDocument } from './consumer/document-commands.ts';
+import { careRecord } from './consumer/care-record-command.ts';
+import { isRecordSectionCode, RECORD_SECTIONS as CARE_RECORD_SECTIONS, type RecordSectionCode } from '@gpconnect/fhir';
 import { readConsumerSettings } from './consumer/consumer-settings.ts';
 
 export interface CliIo {
@@ -46,6 +48,12 @@ function instant(value: string): Date {
   const date = new Date(value);
   if (Number.isNaN(date.getTime())) throw new InvalidArgumentError('must be an ISO 8601 date or date-time');
   return date;
+}
+
+function careRecordSection(value: string): RecordSectionCode {
+  const code = value.toUpperCase();
+  if (!isRecordSectionCode(code)) throw new InvalidArgumentError(`must be one of ${Object.keys(CARE_RECORD_SECTIONS).join(', ')}`);
+  return code;
 }
 
 const collect = (value: string, previous: string[] = []) => [...previous, ...value.split(',').map((v) => v.trim()).filter(Boolean)];
@@ -200,6 +208,18 @@ export function buildProgram(io: CliIo): Command {
     const named = RECORD_SECTIONS.filter((section) => options[section]);
     print(await record(consumer(), nhsNumber, named.length > 0 ? named : RECORD_SECTIONS, options.json ?? false));
   });
+
+  program
+    .command('care-record <nhs-number>')
+    .description('(consumer) one Access Record HTML section of a patient\'s record from their practice, as text')
+    .requiredOption('--section <code>', `the section: ${Object.entries(CARE_RECORD_SECTIONS).map(([code, { title }]) => `${code} (${title})`).join(', ')}`, careRecordSection)
+    .option('--from <date>', 'first day, YYYY-MM-DD (sections that take a period)', isoDate)
+    .option('--to <date>', 'last day, YYYY-MM-DD (sections that take a period)', isoDate)
+    .option('--html <file>', 'write a standalone HTML page: the patient banner above the practice\'s XHTML')
+    .option('--json', 'print the Bundle the provider returned')
+    .action(async (nhsNumber: string, options: { section: RecordSectionCode; from?: string; to?: string; html?: string; json?: boolean }) =>
+      print(await careRecord(consumer(), { nhsNumber, section: options.section, from: options.from, to: options.to, html: options.html, json: options.json ?? false })),
+    );
 
   program
     .command('slots')

@@ -1,6 +1,6 @@
-/** A plain text table: a header row, then rows, columns padded to their widest cell. */
+import { formatTextTable } from '@gpconnect/sdk';
+
+/** A plain text table: a header row, then rows, columns padded to their widest cell (a cell's line breaks spread it over lines). */
 export function formatTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: readonly string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('  ').trimEnd();
-  return [line(header), ...rows.map(line)].join('\n');
+  return formatTextTable(header, rows).join('\n');
 }

@@ -116,6 +116,51 @@ describe('gpconnect up with mutual TLS, the default (general.md §11), and the c
     assert.match(unknown.stderr, /^gpconnect: pds answered 404 RESOURCE_NOT_FOUND/);
   });
 
+  test('care-record: an Access Record HTML section as text, with a period, as a page with the patient banner, as JSON, and refused', async () => {
+    const cli = async (...args: string[]) => {
+      const result = await runCli(args, consumerEnv);
+      assert.equal(result.code, 0, `${args.join(' ')}: ${result.stderr}`);
+      return result.stdout;
+    };
+    const allergies = await cli('care-record', '9690937286', '--section', 'ALL');
+    const lines = allergies.split('\n');
+    assert.match(lines[0]!, /^SKELLY, Horace \(Mr\)  NHS number 969 093 7286  Born 21-Apr-1925  Gender male  Practice B82617 COXWOLD SURGERY$/);
+    assert.match(lines[1]!, /^Allergies and Adverse Reactions from B82617, generated \d{4}-\d{2}-\d{2}T/);
+    assert.doesNotMatch(allergies, /Cross-check/, 'the practice and PDS agree');
+    const current = lines.indexOf('Current Allergies and Adverse Reactions');
+    const historical = lines.indexOf('Historical Allergies and Adverse Reactions');
+    assert.ok(current > 0 && historical > current, allergies);
+    assert.match(lines[current + 2]!, /^Start Date\s+Details$/);
+    assert.match(lines.slice(current, historical).join('\n'), /\d{2}-\w{3}-\d{4}\s+Amoxicillin 250mg capsules\n\s+Reaction: O\/E - itchy rash \(mild\)\n\d{2}-\w{3}-\d{4}\s+Peanut - dietary\n/);
+    assert.match(lines.slice(historical).join('\n'), /^Start Date\s+End Date\s+Details$\n\d{2}-\w{3}-\d{4}\s+\d{2}-\w{3}-\d{4}\s+Aspirin 75mg dispersible tablet$/m);
+
+    const problems = await cli('care-record', '9690937286', '--section', 'prb', '--from', '2000-01-01', '--to', '2000-12-31');
+    assert.match(problems, /^Date filter not applied$/m, 'active problems are never filtered');
+    assert.match(problems, /^For the period '01-Jan-2000' to '31-Dec-2000'$/m);
+    assert.match(problems, /No 'Other Inactive Problems and Issues' data is recorded for this patient\./);
+
+    const page = join(dataDir, 'summary.html');
+    assert.match(await cli('care-record', '9690937286', '--section', 'SUM', '--html', page), /^Saved .*summary\.html \(Summary from B82617, generated /);
+    const html = readFileSync(page, 'utf8');
+    assert.match(html, /^<!DOCTYPE html>/);
+    assert.match(html, /<header class="patient-banner"><div class="patient-name">SKELLY, Horace \(Mr\)<\/div><dl><div><dt>NHS number<\/dt><dd>969 093 7286<\/dd><\/div><div><dt>Born<\/dt><dd>21-Apr-1925<\/dd>/);
+    const bundle = JSON.parse(await cli('care-record', '9690937286', '--section', 'SUM', '--json')) as { resourceType: string; entry: { resource: { section?: { text: { div: string } }[] } }[] };
+    assert.equal(bundle.resourceType, 'Bundle');
+    const narrative = bundle.entry[0]!.resource.section![0]!.text.div;
+    assert.ok(html.includes(`<main class="care-record">${narrative}</main>`), 'the narrative exactly as the practice sent it');
+    assert.match(html, /<h2>Current Allergies and Adverse Reactions<\/h2>.*Peanut - dietary/);
+
+    const dissent = await runCli(['care-record', '9658220169', '--section', 'SUM'], consumerEnv);
+    assert.equal(dissent.code, 1);
+    assert.match(dissent.stderr, /^gpconnect: provider answered 403 NO_PATIENT_CONSENT/);
+    const superseded = await runCli(['care-record', '9658220223', '--section', 'ALL'], consumerEnv);
+    assert.equal(superseded.code, 1);
+    assert.match(superseded.stderr, /^gpconnect: provider answered 404 PATIENT_NOT_FOUND/);
+    const unknownSection = await runCli(['care-record', '9690937286', '--section', 'INV'], consumerEnv);
+    assert.equal(unknownSection.code, 1);
+    assert.match(unknownSection.stderr, /--section <code>' argument 'INV' is invalid\. must be one of SUM, PRB, ALL/);
+  });
+
   test('GPCONNECT_TLS only takes mutual or off', async () => {
     const result = await runCli(['up'], { GPCONNECT_DATA_DIR: dataDir, GPCONNECT_TLS: 'on' });
     assert.equal(result.code, 1);

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { CODE_SYSTEMS, EXTENSIONS, IDENTIFIER_SYSTEMS, interaction, type InteractionName } from '@gpconnect/fhir';
+import { CODE_SYSTEMS, EXTENSIONS, IDENTIFIER_SYSTEMS, interaction, MEDIA_TYPES, SERVICE_ROOTS, type InteractionName, type RecordSectionCode } from '@gpconnect/fhir';
 import { bookingRequest, type BookableSlot } from './booking-request.ts';
 import { EndpointNotFoundError, GpConnectRequestError, PracticeNotFoundError, requestError } from './errors.ts';
 import type { ConsumerIdentity } from './identity.ts';
@@ -8,6 +8,7 @@ import { Transport, type ClientTls } from './transport.ts';
 import { readStructuredRecord, type StructuredRecord } from './structured/structured-record.ts';
 import { structuredRecordParameters, type StructuredRecordRequest } from './structured/structured-request.ts';
 import { documentSearchQuery, readDocuments, type DocumentSearch, type DocumentSummary } from './documents.ts';
+import { careRecordParameters, readCareRecord, type CareRecord, type CareRecordPeriod } from './care-record/care-record.ts';
 
 /** Where the Spine services are. Without `sspUrl` requests go straight to the provider (local development). */
 export interface SpineLocations {
@@ -163,6 +164,8 @@ export class GpConnectClient {
     // A migration that wants confidential items too says so in its scope (general.md §3).
     if (init.sensitive) claims['requested_scope'] = `${definition.scope} conf/R`;
     const jwt = unsecuredJwt(claims);
+    // Access Record HTML (0.7.x, DSTU2) names its media types the 0.x way.
+    const mediaType = SERVICE_ROOTS[definition.serviceRoot].release === 'dstu2' ? MEDIA_TYPES.dstu2Json : FHIR_JSON;
     const target = `${endpoint.address}/${path}`;
     const url = this.options.spine.sspUrl ? `${this.options.spine.sspUrl}/${target}` : target;
     const headers: Record<string, string> = {
@@ -171,8 +174,8 @@ export class GpConnectClient {
       'ssp-to': endpoint.asid,
       'ssp-interactionid': definition.interactionId,
       authorization: `Bearer ${jwt}`,
-      accept: FHIR_JSON,
-      ...(init.body !== undefined ? { 'content-type': FHIR_JSON } : {}),
+      accept: mediaType,
+      ...(init.body !== undefined ? { 'content-type': mediaType } : {}),
       ...init.headers,
     };
     const answer = await this.transport.send(definition.method, url, headers, init.body === undefined ? undefined : JSON.stringify(init.body));
@@ -251,6 +254,27 @@ export class GpConnectClient {
     };
     const { body: bundle } = await this.call(odsCode, 'migrateStructuredRecord', 'Patient/$gpc.migratestructuredrecord', { body, sensitive: includeSensitive });
     return { bundle: bundle!, record: readStructuredRecord(bundle!) };
+  }
+
+  // Access Record HTML (access-record-html.md, GP Connect 0.7.4)
+
+  /**
+   * `$gpc.getcarerecord`: one section of the patient's record, as the practice renders it in XHTML.
+   *
+   * The token names the patient (`requested_record`, 0.7.x); the request and answer are DSTU2. Only
+   * PRB, MED, ENC, CLI, REF, OBS and ADM take a `period`. Before showing the narrative, show the
+   * patient banner from `demographics` and compare it with your own trace (`crossCheckDemographics`).
+   * A refusal is a GpConnectRequestError: 404 `PATIENT_NOT_FOUND` (not registered there, sensitive,
+   * superseded number), 403 `NO_PATIENT_CONSENT` (dissent), 400/422 for a request the practice rejects.
+   *
+   * @param odsCode the practice holding the record (from `trace`)
+   * @param nhsNumber the patient
+   * @param section SUM, PRB, ALL, MED, ENC, CLI, REF, OBS, IMM or ADM
+   * @param period dates (`yyyy`, `yyyy-mm`, `yyyy-mm-dd`) or date-times with an offset; either end may be left open
+   */
+  async getCareRecord(odsCode: string, nhsNumber: string, section: RecordSectionCode, period?: CareRecordPeriod): Promise<CareRecord> {
+    const { body } = await this.call(odsCode, 'getCareRecord', 'Patient/$gpc.getcarerecord', { body: careRecordParameters(nhsNumber, section, period), requestedRecord: { nhsNumber } });
+    return readCareRecord(body ?? {});
   }
 
   // Access Document (documents.md)

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { ukLocalDate } from '@gpconnect/fhir';
+import { formatHtmlDate, ukLocalDate } from '@gpconnect/fhir';
 import { buildProvider, type Provider } from '@gpconnect/provider';
 import { TEST_CONSUMER } from '@gpconnect/provider/testing';
 import { buildPds, buildSds, buildSsp, ensureLocalPki, type SspApp, mutualTlsClientOptions, mutualTlsServerOptions, PDS_BASE_PATH, SDS_BASE_PATH, tlsServerOptions, type LocalPki } from '@gpconnect/spine';
@@ -13,6 +13,8 @@ import { loadNationalRoster } from '@gpconnect/testdata';
 import { testStoreBackends } from '../../store/src/testing.ts';
 import { GpConnectClient, type GpConnectClientOptions } from './client.ts';
 import { GpConnectRequestError, PracticeNotFoundError } from './errors.ts';
+import { crossCheckDemographics } from './care-record/care-record.ts';
+import { narrativeLines, readNarrative } from './care-record/narrative-text.ts';
 
 const DAY_MS = 86_400_000;
 const inDays = (days: number) => ukLocalDate(new Date(Date.now() + days * DAY_MS));
@@ -127,6 +129,49 @@ for (const backend of testStoreBackends()) {
       } finally {
         await moved('B82617');
       }
+    });
+
+    test('Access Record HTML through the proxy: a section with the demographics to cross-check, a period, and the refusals as typed errors', async () => {
+      const gp = client();
+      const traced = await gp.trace('9690937286');
+      assert.match((await gp.endpoint(traced.odsCode, 'getCareRecord')).address, /\/B82617\/DSTU2\/1\/gpconnect$/);
+      const allergies = await gp.getCareRecord(traced.odsCode, traced.nhsNumber, 'ALL');
+      assert.deepEqual(allergies.section, { code: 'ALL', title: 'Allergies and Adverse Reactions' });
+      assert.deepEqual(allergies.demographics, {
+        nhsNumber: '9690937286',
+        family: 'SKELLY',
+        given: ['Horace'],
+        prefix: ['Mr'],
+        gender: 'male',
+        birthDate: '1925-04-21',
+        deceasedDateTime: undefined,
+        managingOrganisationOds: 'B82617',
+        managingOrganisationName: 'COXWOLD SURGERY',
+      });
+      assert.deepEqual(crossCheckDemographics(allergies.demographics, traced.resource), [], 'the practice and PDS agree');
+      assert.match(allergies.date ?? '', /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2}$/);
+      assert.equal((allergies.bundle['entry'] as { resource: { resourceType: string } }[])[0]!.resource.resourceType, 'Composition');
+      const tables = readNarrative(allergies.xhtml).filter((b) => b.kind === 'table');
+      assert.deepEqual(tables.map((t) => [t.id, t.rows.map((r) => r.at(-1)!.split('\n')[0])]), [
+        ['all-tab-curr', ['Amoxicillin 250mg capsules', 'Peanut - dietary']],
+        ['all-tab-hist', ['Aspirin 75mg dispersible tablet']],
+      ]);
+      assert.ok(narrativeLines(allergies.xhtml).some((line) => /^\d{2}-[A-Z][a-z]{2}-\d{4}\s+Peanut - dietary$/.test(line)), 'a table row as a terminal line');
+
+      // The roster's consultations 30 and 45 days ago fall in the period; those 14 and 200 days ago do not.
+      const encounters = readNarrative((await gp.getCareRecord(traced.odsCode, traced.nhsNumber, 'ENC', { start: inDays(-50), end: inDays(-20) })).xhtml);
+      assert.deepEqual(encounters.filter((b) => b.kind === 'banner').map((b) => b.text), [`For the period '${formatHtmlDate(inDays(-50))}' to '${formatHtmlDate(inDays(-20))}'`]);
+      assert.deepEqual(encounters.flatMap((b) => (b.kind === 'table' ? b.rows.map((r) => r[0]) : [])), [formatHtmlDate(inDays(-30)), formatHtmlDate(inDays(-45))]);
+
+      const refused = (status: number, spineCode: string) => (error: unknown) => {
+        assert.ok(error instanceof GpConnectRequestError, String(error));
+        assert.deepEqual([error.status, error.spineCode, error.service], [status, spineCode, 'provider']);
+        assert.equal(((error.operationOutcome?.['meta'] as { profile: string[] }).profile)[0], 'http://fhir.nhs.net/StructureDefinition/gpconnect-operationoutcome-1');
+        return true;
+      };
+      await assert.rejects(gp.getCareRecord('B82617', '9658220169', 'SUM'), refused(403, 'NO_PATIENT_CONSENT'));
+      await assert.rejects(gp.getCareRecord('B82617', '9658220223', 'SUM'), refused(404, 'PATIENT_NOT_FOUND'), 'a superseded NHS number');
+      await assert.rejects(gp.getCareRecord('B82617', '9690937286', 'SUM', { start: '2020' }), refused(400, 'BAD_REQUEST'), 'no period for the summary');
     });
 
     test('a slot booked twice: the second is GpConnectRequestError 409 DUPLICATE_REJECTED', async () => {

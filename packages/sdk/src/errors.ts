@@ -1,3 +1,5 @@
+import { ERROR_CODE_SYSTEMS } from '@gpconnect/fhir';
+
 /**
  * A request the provider, the proxy or a Spine service refused: the HTTP status, the Spine error
  * code (`PATIENT_NOT_FOUND`, `DUPLICATE_REJECTED`, the proxy's `ASID_CHECK_FAILED_…`…), the
@@ -34,14 +36,20 @@ export class EndpointNotFoundError extends Error {
   }
 }
 
+/** The proxy's legacy coding system: its code is the HTTP status, its display the real reason. */
 const SSP_SYSTEM = 'http://fhir.nhs.net/ValueSet/gpconnect-schedule-response-code-1-0';
+/** Where a provider's Spine error code lives: 1.x (STU3) and Access Record HTML 0.7.x (DSTU2). */
+const SPINE_SYSTEMS: readonly string[] = Object.values(ERROR_CODE_SYSTEMS);
+
+type Coding = { system?: string; code?: string; display?: string };
 
 /** Reads an error response into a GpConnectRequestError. */
 export function requestError(status: number, body: unknown, service: GpConnectRequestError['service']): GpConnectRequestError {
   const outcome = typeof body === 'object' && body !== null && (body as { resourceType?: unknown }).resourceType === 'OperationOutcome' ? (body as Record<string, unknown>) : undefined;
-  const issue = (outcome?.['issue'] as { diagnostics?: string; details?: { coding?: { system?: string; code?: string; display?: string }[] } }[] | undefined)?.[0];
-  const coding = issue?.details?.coding?.[0];
-  // The proxy's coding carries the HTTP status as code; its real reason is the display.
-  const spineCode = coding?.system === SSP_SYSTEM ? coding.display : coding?.code;
+  const issue = (outcome?.['issue'] as { diagnostics?: string; details?: { coding?: Coding[] } }[] | undefined)?.[0];
+  const codings = issue?.details?.coding ?? [];
+  const proxy = codings.find((c) => c.system === SSP_SYSTEM);
+  // The Spine code from either release's system; any other service's first code otherwise (PDS, SDS).
+  const spineCode = proxy ? proxy.display : (codings.find((c) => c.system !== undefined && SPINE_SYSTEMS.includes(c.system)) ?? codings[0])?.code;
   return new GpConnectRequestError(status, spineCode, issue?.diagnostics, outcome, service);
 }

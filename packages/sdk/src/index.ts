@@ -12,3 +12,8 @@ export { structuredRecordParameters } from './structured/structured-request.ts';
 export { documentSearchQuery, readDocuments } from './documents.ts';
 export type { DocumentSearch, DocumentSummary } from './documents.ts';
 export type { DateRange, StructuredRecordRequest } from './structured/structured-request.ts';
+export { careRecordParameters, CareRecordResponseError, crossCheckDemographics, displayName, readCareRecord } from './care-record/care-record.ts';
+export type { CareRecord, CareRecordDemographics, CareRecordPeriod } from './care-record/care-record.ts';
+export { formatTextTable, narrativeLines, readNarrative } from './care-record/narrative-text.ts';
+export type { NarrativeBlock } from './care-record/narrative-text.ts';
+export type { RecordSectionCode } from '@gpconnect/fhir';

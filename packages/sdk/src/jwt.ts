@@ -1,4 +1,4 @@
-import { IDENTIFIER_SYSTEMS, type InteractionDefinition } from '@gpconnect/fhir';
+import { DSTU2_SYSTEMS as DSTU2_RECORD_SYSTEMS, IDENTIFIER_SYSTEMS, type InteractionDefinition } from '@gpconnect/fhir';
 import type { ConsumerIdentity } from './identity.ts';
 
 /**
@@ -12,7 +12,7 @@ const DSTU2_AUDIENCE = 'https://authorize.fhir.nhs.net/token';
 const LIFETIME_SECONDS = 300;
 /** 0.7.x identifier systems (access-record-html.md §8): the practitioner's SDS ids are spelt without `/Id/`. */
 const DSTU2_SYSTEMS = {
-  nhsNumber: 'http://fhir.nhs.net/Id/nhs-number',
+  nhsNumber: DSTU2_RECORD_SYSTEMS.nhsNumber,
   sdsUserId: 'http://fhir.nhs.net/sds-user-id',
   sdsRoleProfileId: 'http://fhir.nhs.net/sds-role-profile-id',
 };

@@ -19,6 +19,9 @@ const DIALECTS = {
   },
 } as const;
 
+/** The code system of the Spine error codes in each dialect's OperationOutcome. */
+export const ERROR_CODE_SYSTEMS: Record<ErrorDialect, string> = { stu3: DIALECTS.stu3.system, dstu2: DIALECTS.dstu2.system };
+
 export interface OperationOutcomeIssue {
   severity: 'fatal' | 'error' | 'warning' | 'information';
   code: string;

@@ -10,19 +10,23 @@ type XmlNode = Record<string, unknown>;
 const ATTRIBUTES = ':@';
 const TEXT = '#text';
 
-const parser = new XMLParser({
+/**
+ * How FHIR XML and XHTML are read: elements in document order, attributes and text as written.
+ * Entities are decoded by decodeXmlText below, which knows only XML's own five and character references.
+ */
+export const XML_READING = {
   preserveOrder: true,
   ignoreAttributes: false,
   attributeNamePrefix: '',
   parseTagValue: false,
   parseAttributeValue: false,
   trimValues: false,
-  // The Narrative div arrives as its raw markup, so it passes through exactly as written.
-  stopNodes: ['*.div'],
-  // Entities are decoded by decodeXmlText below, which knows only XML's own five and character references.
   processEntities: false,
   htmlEntities: false,
-});
+} as const;
+
+// The Narrative div arrives as its raw markup, so it passes through exactly as written.
+const parser = new XMLParser({ ...XML_READING, stopNodes: ['*.div'] });
 
 /** JSON types of the primitives that FHIR JSON writes as numbers or booleans. */
 const NUMERIC = new Set(['integer', 'unsignedInt', 'positiveInt', 'decimal']);
@@ -40,12 +44,7 @@ const NUMERIC = new Set(['integer', 'unsignedInt', 'positiveInt', 'decimal']);
  * rejects them here too.
  */
 export function fhirXmlToJson(xml: string, release: FhirRelease = 'stu3'): JsonObject {
-  if (/<!(DOCTYPE|ENTITY)/i.test(xml)) throw new FhirXmlError('XML with a DTD or entity declarations is not accepted');
-  const validation = XMLValidator.validate(xml);
-  if (validation !== true) {
-    const { msg, line, col } = validation.err;
-    throw new FhirXmlError(`The XML is not well-formed: ${msg} (line ${line}, column ${col})`);
-  }
+  checkWellFormed(xml, 'XML');
   const roots = (parser.parse(xml) as XmlNode[]).filter((node) => !nameOf(node).startsWith('?'));
   if (roots.length !== 1) throw new FhirXmlError('The XML must have exactly one root element');
   const root = roots[0]!;
@@ -53,6 +52,16 @@ export function fhirXmlToJson(xml: string, release: FhirRelease = 'stu3'): JsonO
     throw new FhirXmlError(`The root element must be in the FHIR namespace ${FHIR_NAMESPACE}`);
   }
   return new JsonReader(fhirModel(release)).resource(root, '');
+}
+
+/** Refuses a DTD or entity declarations outright (no XXE, no entity expansion), then anything not well-formed. */
+export function checkWellFormed(xml: string, what: 'XML' | 'XHTML'): void {
+  if (/<!(DOCTYPE|ENTITY)/i.test(xml)) throw new FhirXmlError(`${what} with a DTD or entity declarations is not accepted`);
+  const validation = XMLValidator.validate(xml);
+  if (validation !== true) {
+    const { msg, line, col } = validation.err;
+    throw new FhirXmlError(`The ${what} is not well-formed: ${msg} (line ${line}, column ${col})`);
+  }
 }
 
 function nameOf(node: XmlNode): string {

@@ -1,4 +1,4 @@
-import { checkStructure, fail, isValidNhsNumber } from '@gpconnect/fhir';
+import { checkStructure, DSTU2_SYSTEMS, fail, isRecordSectionCode, isValidNhsNumber, RECORD_SECTIONS, type RecordSectionCode } from '@gpconnect/fhir';
 import { firstDayOf, lastDayOf, type DateRange } from './html-dates.ts';
 
 /**
@@ -7,24 +7,10 @@ import { firstDayOf, lastDayOf, type DateRange } from './html-dates.ts';
  */
 
 /** The 0.7.x identifier and value set systems (access-record-html.md §8). */
-export const NHS_NUMBER_SYSTEM_DSTU2 = 'http://fhir.nhs.net/Id/nhs-number';
-export const RECORD_SECTION_SYSTEM = 'http://fhir.nhs.net/ValueSet/gpconnect-record-section-1';
+export const NHS_NUMBER_SYSTEM_DSTU2 = DSTU2_SYSTEMS.nhsNumber;
+export const RECORD_SECTION_SYSTEM = DSTU2_SYSTEMS.recordSection;
 
-/** Each section code, its title, and whether a consumer's period may be sent with it (§2). */
-export const RECORD_SECTIONS = {
-  SUM: { title: 'Summary', period: false },
-  PRB: { title: 'Problems and Issues', period: true },
-  ALL: { title: 'Allergies and Adverse Reactions', period: false },
-  MED: { title: 'Medications', period: true },
-  ENC: { title: 'Encounters', period: true },
-  CLI: { title: 'Clinical Items', period: true },
-  REF: { title: 'Referrals', period: true },
-  OBS: { title: 'Observations', period: true },
-  IMM: { title: 'Immunisations', period: false },
-  ADM: { title: 'Administrative Items', period: true },
-} as const;
-
-export type RecordSectionCode = keyof typeof RECORD_SECTIONS;
+export { RECORD_SECTIONS, type RecordSectionCode };
 
 export interface CareRecordRequest {
   nhsNumber: string;
@@ -76,8 +62,8 @@ function readSection(parameter: Json | undefined): RecordSectionCode {
   if (codings.length !== 1 || codings[0]!['system'] !== RECORD_SECTION_SYSTEM) fail('BAD_REQUEST', `recordSection must have one coding of ${RECORD_SECTION_SYSTEM}`);
   const code = codings[0]!['code'];
   // Codes are upper case and case-sensitive: "sum" is no section.
-  if (typeof code !== 'string' || !Object.hasOwn(RECORD_SECTIONS, code)) fail('INVALID_PARAMETER', `recordSection ${JSON.stringify(code)} is not a care record section`);
-  return code as RecordSectionCode;
+  if (!isRecordSectionCode(code)) fail('INVALID_PARAMETER', `recordSection ${JSON.stringify(code)} is not a care record section`);
+  return code;
 }
 
 function readPeriod(parameter: Json | undefined, section: RecordSectionCode): DateRange | undefined {

@@ -3,23 +3,12 @@
  * dd-Mmm-yyyy; filtered by whole days, so a period is a pair of ISO dates, both inclusive.
  */
 
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+export { formatHtmlDate } from '@gpconnect/fhir';
 
 /** A consumer's period as whole days (ISO dates, inclusive); either end may be open. */
 export interface DateRange {
   start: string | undefined;
   end: string | undefined;
-}
-
-/**
- * A FHIR date or dateTime as the record shows it: `05-Jan-2017`, or as much of it as was recorded
- * (`Jan-2017`, `2017`). The date is the one written in the value, in the offset it was recorded in.
- */
-export function formatHtmlDate(value: string): string {
-  const [year, month, day] = value.slice(0, 10).split('-');
-  if (month === undefined) return year!;
-  const monthName = MONTHS[Number(month) - 1]!;
-  return day === undefined ? `${monthName}-${year}` : `${day}-${monthName}-${year}`;
 }
 
 /** The ISO date part of a FHIR date or dateTime, when there is one. */

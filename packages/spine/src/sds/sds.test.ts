@@ -58,6 +58,9 @@ for (const backend of testStoreBackends()) {
         (['searchFreeSlots', 'getStructuredRecord', 'searchDocuments', 'getCareRecord'] as const).map(async (name) => (await resources(endpointQuery('B82617', iid(name))))[0]!['address']),
       );
       assert.deepEqual(roots, [`${PROVIDER}/B82617/STU3/1/gpconnect`, `${PROVIDER}/B82617/STU3/1/gpconnect/structured`, `${PROVIDER}/B82617/STU3/1/gpconnect/documents`, `${PROVIDER}/B82617/DSTU2/1/gpconnect`]);
+      // Access Record HTML's interaction (0.7.x, no "-1") is on the consumer's AS record, so the proxy lets it through.
+      const consumer = await resources(`Device?organization=${encodeURIComponent(`${ODS_SYSTEM}|A20047`)}&identifier=${encodeURIComponent(`${SDS_SYSTEMS.interactionId}|urn:nhs:names:services:gpconnect:fhir:operation:gpc.getcarerecord`)}`);
+      assert.deepEqual(consumer.map((d) => identifier(d, SDS_SYSTEMS.asid)), ['200000000359']);
     });
 
     test('a capability switched off is not published; a consumer has an AS record and no endpoint', async () => {
