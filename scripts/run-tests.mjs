@@ -27,10 +27,11 @@ if (files.length === 0) {
   console.error('no test files matched');
   process.exit(1);
 }
+// A file gets ten minutes: the end-to-end files start real processes (the CLI, the Spine, mutual TLS), slow on a busy machine.
 const concurrency = process.env.TEST_CONCURRENCY ?? String(Math.max(2, availableParallelism()));
 const child = spawn(
   process.execPath,
-  ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-timeout=300000', ...files],
+  ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-timeout=600000', ...files],
   { cwd: root, stdio: 'inherit' },
 );
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
