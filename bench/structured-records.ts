@@ -39,7 +39,8 @@ export async function addFillerPatients(db: Kysely<Database>, patients: number, 
   const now = new Date();
   const today = now.toISOString().slice(0, 10);
   if (!(await findPractice(db, FILLER_PRACTICE.practiceOds))) await loadNationalRoster(db, { ...FILLER_PRACTICE, today, now });
-  await generateRecords(db, { practiceOds: FILLER_PRACTICE.practiceOds, patients, items: 10, seed: 7, today, now, batchSize: 500, onProgress });
+  // Records only: the scale run grows the tables the structured queries use, not the document store.
+  await generateRecords(db, { practiceOds: FILLER_PRACTICE.practiceOds, patients, items: 10, seed: 7, today, now, batchSize: 500, documents: false, onProgress });
 }
 
 /** The whole record of each patient, as a consumer asks for it (every area, no filters), one body per patient. */

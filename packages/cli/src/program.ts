@@ -7,7 +7,7 @@ import { audit, formatAuditTable } from './commands/audit.ts';
 import { changeCapabilities, changeStructuredAreas, practices } from './commands/practice.ts';
 import { formatValidation, validateFiles } from './commands/validate.ts';
 import { generate } from './commands/testdata-generate.ts';
-import { MAX_ITEMS, MIN_ITEMS } from '@gpconnect/testdata';
+import { DEFAULT_LARGE_DOCUMENTS, MAX_ITEMS, MIN_ITEMS } from '@gpconnect/testdata';
 import { appointments, book, cancel, record, RECORD_SECTIONS, slots, trace, type RecordSection } from './consumer/consumer-commands.ts';
 import { documents, fetchDocument } from './consumer/document-commands.ts';
 import { careRecord } from './consumer/care-record-command.ts';
@@ -24,6 +24,12 @@ export interface CliIo {
 function positiveInteger(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a whole number of at least 1');
+  return n;
+}
+
+function nonNegativeInteger(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('must be a whole number of at least 0');
   return n;
 }
 
@@ -172,17 +178,20 @@ export function buildProgram(io: CliIo): Command {
   const testdata = program.command('testdata').description('synthetic test data');
   testdata
     .command('generate')
-    .description('replace a practice\'s generated patients with a seeded, repeatable generation: NHS numbers from the 999 test range, PDS records, clinical records of every area')
+    .description('replace a practice\'s generated patients with a seeded, repeatable generation: NHS numbers from the 999 test range, PDS records, clinical records of every area and their documents')
     .option('--practice <ods>', 'ODS code of the practice to register them at (default: the roster\'s own, B82617)')
     .option('--patients <n>', 'how many patients', positiveInteger, 100)
     .option('--items <n>', 'record items per patient, 10 to 3000', itemsPerRecord, 300)
     .option('--seed <s>', 'seed: the same seed on the same store and day gives the same rows', wholeNumber, 1)
-    .action(async (options: { practice?: string; patients: number; items: number; seed: number }) => {
+    .option('--no-documents', 'write no documents (by default patients have letters as PDF, RTF, Word and plain text, now and then a photograph)')
+    .option('--large-documents <n>', 'how many patients at most, the 1st, 51st, 101st..., have a photograph over 5 MB (6 to 10 MB); 0 for none', nonNegativeInteger, DEFAULT_LARGE_DOCUMENTS)
+    .action(async (options: { practice?: string; patients: number; items: number; seed: number; documents: boolean; largeDocuments: number }) => {
       const progress = io.err ? (line: string, done: boolean) => io.err!(`\r${line}${done ? '\n' : ''}`) : undefined;
       const summary = await generate(settings(), { ...options, progress });
       const seconds = summary.elapsedMs / 1000;
+      const withDocuments = options.documents ? ` and ${summary.documents} documents (${(summary.documentBytes / 1_000_000).toFixed(1)} MB)` : '';
       io.out(
-        `Generated ${summary.patients} patients with ${summary.clinicalItems} record items at ${summary.practiceOds}` +
+        `Generated ${summary.patients} patients with ${summary.clinicalItems} record items${withDocuments} at ${summary.practiceOds}` +
           `${summary.replacedPatients ? ` (replacing ${summary.replacedPatients})` : ''} in ${seconds.toFixed(1)} s: ` +
           `${Math.round(summary.patients / seconds)} patients/s, ${Math.round(summary.clinicalItems / seconds)} items/s\n`,
       );

@@ -18,6 +18,11 @@ for (const backend of testStoreBackends()) {
         assert.ok(practice?.created_at instanceof Date);
         const row = await sql<{ n: number; d: string }>`select 9007199254740::int8 as n, date '2020-02-29' as d`.execute(store.db);
         assert.deepEqual(row.rows[0], { n: 9007199254740, d: '2020-02-29' });
+        // bytea: a Buffer both ways, every byte value and an empty one intact.
+        const bytes = Buffer.from(Array.from({ length: 512 }, (_, i) => i % 256));
+        const binary = await sql<{ b: Buffer; e: Buffer }>`select ${bytes}::bytea as b, ${new Uint8Array(0)}::bytea as e`.execute(store.db);
+        assert.ok(Buffer.isBuffer(binary.rows[0]!.b));
+        assert.deepEqual([binary.rows[0]!.b, binary.rows[0]!.e], [bytes, Buffer.alloc(0)]);
         assert.equal(await setPracticeCapabilities(store.db, 'A1', []), true);
         assert.equal(await setPracticeCapabilities(store.db, 'NOPE', []), false);
       } finally {

@@ -1,4 +1,4 @@
-import { deflateSync } from 'node:zlib';
+import * as zlib from 'node:zlib';
 
 /**
  * Small, valid files of the formats practices hold (documents.md §7: industry-standard formats only),
@@ -46,8 +46,13 @@ const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
   return c >>> 0;
 });
 
-/** CRC-32 as PNG chunks need it (zlib.crc32 arrives only in Node 20.15; the project supports 20.11). */
+/**
+ * CRC-32 as PNG chunks and zip entries need it: zlib's where the runtime has it (Node 20.15 on; a
+ * hundred times faster on a large image), else computed here (the project supports Node 20.11).
+ */
+const nativeCrc32 = (zlib as { crc32?: (data: Uint8Array) => number }).crc32;
 function crc32(bytes: Buffer): number {
+  if (nativeCrc32) return nativeCrc32(bytes);
   let crc = 0xffffffff;
   for (const byte of bytes) crc = CRC_TABLE[(crc ^ byte) & 0xff]! ^ (crc >>> 8);
   return (crc ^ 0xffffffff) >>> 0;
@@ -83,7 +88,7 @@ export function pngFile(width: number, height: number): Buffer {
     }
   }
   const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-  return Buffer.concat([signature, pngChunk('IHDR', header), pngChunk('IDAT', deflateSync(pixels, { level: 0 })), pngChunk('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([signature, pngChunk('IHDR', header), pngChunk('IDAT', zlib.deflateSync(pixels, { level: 0 })), pngChunk('IEND', Buffer.alloc(0))]);
 }
 
 /** A zip archive of `files`, stored without compression (all a DOCX reader needs), dated 1 January 1980 so that it repeats exactly. */

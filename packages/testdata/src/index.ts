@@ -41,4 +41,4 @@ export { topUpAppointmentCapacity } from './top-up-appointment-capacity.ts';
 export type { TopUpSummary } from './top-up-appointment-capacity.ts';
 export { generateRecords, MIN_ITEMS, MAX_ITEMS } from './generate/generate-records.ts';
 export type { GenerateRecordsOptions, GenerateRecordsSummary } from './generate/generate-records.ts';
-export { GENERATED_FIXTURE } from './generate/plan-generated-patient.ts';
+export { DEFAULT_LARGE_DOCUMENTS, GENERATED_FIXTURE } from './generate/plan-generated-patient.ts';

@@ -1,4 +1,4 @@
-import { deleteFixtureAndApiData, insertDocument, insertPractice, recordFixtureLoad, replaceFixturePdsPeople, sql, type Database, type Kysely } from '@gpconnect/store';
+import { deleteFixtureAndApiData, insertDocuments, insertPractice, recordFixtureLoad, replaceFixturePdsPeople, sql, type Database, type Kysely } from '@gpconnect/store';
 import { NATIONAL_ROSTER_FIXTURE, planNationalRoster, type NationalRosterOptions } from './plan-national-roster.ts';
 import { NATIONAL_ROSTER } from './roster.ts';
 
@@ -53,7 +53,7 @@ export async function loadNationalRoster(db: Kysely<Database>, options: National
     if (plan.practitionerRoles.length) await trx.insertInto('practitioner_role').values(plan.practitionerRoles).execute();
     if (plan.patients.length) await trx.insertInto('patient').values(plan.patients).execute();
     if (plan.clinicalItems.length) await trx.insertInto('clinical_item').values(plan.clinicalItems).execute();
-    for (const document of plan.documents) await insertDocument(trx, document.row, [document.content]);
+    await insertDocuments(trx, plan.documents);
     // Schedules reference locations and practitioners; slots reference schedules. Slots run to
     // hundreds of rows, so they go in chunks that stay well inside PostgreSQL's bind parameter limit.
     if (plan.schedules.length) await trx.insertInto('schedule').values(plan.schedules).execute();

@@ -6,24 +6,27 @@ import { RECORD_ITEM_IDENTIFIER_SYSTEM } from './plan-allergies.ts';
 import type { ResourceRow } from './planned-row.ts';
 
 /**
- * The roster's documents (testdata README: patient2 holds documents, at least one authored by the
- * practice and filed within the last year but more than two days ago; patient4 one larger than 5 MB;
- * patient3 none). Coded types only from the specification's example; other types are sent as text,
- * as documents.md §4 allows. Dates are days before the load day.
+ * Documents of a patient's record, rendered in one place for the roster and the generator: the
+ * DocumentReference (CareConnect-GPC-DocumentReference-1, documents.md §4) and the document row.
+ * The roster's own documents are listed here (testdata README: patient2 holds documents, at least
+ * one authored by the practice and filed within the last year but more than two days ago; patient4
+ * one larger than 5 MB; patient3 none); the generator's are planned in generate/plan-generated-documents.ts.
+ * Coded types only from the specification's example; other types are sent as text, as documents.md
+ * §4 allows. Dates are days before the load day.
  */
 
 const SNOMED = 'http://snomed.info/sct';
 /** documents-search-response.json: the example's type and practice setting. */
-const INPATIENT_FINAL_DISCHARGE_LETTER = { system: SNOMED, code: '824331000000106', display: 'Inpatient final discharge letter' };
+export const INPATIENT_FINAL_DISCHARGE_LETTER = { system: SNOMED, code: '824331000000106', display: 'Inpatient final discharge letter' };
 const GENERAL_PRACTICE_SERVICE = { system: SNOMED, code: '1060971000000108', display: 'General practice service' };
 
-/** Who wrote a document: an organisation of the roster (by role) or the patient's usual GP. */
-type Author = 'practice' | 'hospital' | 'usualGp';
+/** Who wrote a document: an organisation (the practice or a hospital) or the patient's usual GP. */
+export type DocumentAuthor = 'practice' | 'hospital' | 'usualGp';
 
-interface DocumentSpec {
+export interface DocumentSpec {
   type: typeof INPATIENT_FINAL_DISCHARGE_LETTER | string;
   description: string;
-  author: Author;
+  author: DocumentAuthor;
   /** Days before the load day it was written; absent when the practice did not record it. */
   createdDaysAgo?: number;
   indexedDaysAgo: number;
@@ -101,6 +104,15 @@ export interface DocumentOrganisation {
   odsCode: string;
 }
 
+/** The organisations of a practice's documents: the practice (custodian of all), and the hospital, if any, that writes some. */
+export interface DocumentOrganisations {
+  practice: DocumentOrganisation;
+  hospital?: DocumentOrganisation | undefined;
+}
+
+/** Logical id of a patient's `number`th document (from 1); its Binary's id has `binary` for `document`. */
+export const documentId = (patientId: string, number: number) => `${patientId}-document-${number}`;
+
 export interface PlannedDocument {
   row: NewDocumentRow & ResourceRow;
   content: Buffer;
@@ -125,36 +137,48 @@ function renderDocumentReference(id: string, patientId: string, spec: DocumentSp
   };
 }
 
-/** The document rows and files of the roster's patients; the practice is custodian of all of them. */
+/**
+ * The `number`th document (from 1) of `patient` described by `spec`, as its row and file; the
+ * practice is its custodian.
+ */
+export function planDocument(
+  patient: { id: string; usual_gp_id: string | null },
+  number: number,
+  spec: DocumentSpec,
+  today: string,
+  row: Omit<ResourceRow, 'id' | 'resource'>,
+  organisations: DocumentOrganisations,
+): PlannedDocument {
+  const id = documentId(patient.id, number);
+  const organisation = spec.author === 'usualGp' ? undefined : organisations[spec.author];
+  if (spec.author === 'hospital' && !organisation) throw new Error(`document ${id} is by a hospital, but no hospital was given`);
+  const authorReference = organisation ? `Organization/${organisation.id}` : `Practitioner/${patient.usual_gp_id ?? '1'}`;
+  const resource = renderDocumentReference(id, patient.id, spec, authorReference, organisations.practice.id, today);
+  return {
+    row: {
+      ...row,
+      id,
+      resource: JSON.stringify(resource),
+      patient_id: patient.id,
+      binary_id: `${patient.id}-binary-${number}`,
+      type_text: typeof spec.type === 'string' ? spec.type : spec.type.display,
+      author_ods: organisation?.odsCode ?? null,
+      created_at: resource.created ?? null,
+      indexed_at: resource.indexed,
+      description: spec.description,
+      content_type: spec.contentType,
+      confidential: spec.confidential ?? false,
+    },
+    content: spec.file(),
+  };
+}
+
+/** The document rows and files of the roster's patients. */
 export function planDocuments(
   patients: readonly { id: string; usual_gp_id: string | null }[],
   today: string,
   row: Omit<ResourceRow, 'id' | 'resource'>,
-  organisations: { practice: DocumentOrganisation; hospital: DocumentOrganisation },
+  organisations: DocumentOrganisations,
 ): PlannedDocument[] {
-  return patients.flatMap((patient) =>
-    (DOCUMENTS[patient.id] ?? []).map((spec, index) => {
-      const id = `${patient.id}-document-${index + 1}`;
-      const organisation = spec.author === 'usualGp' ? undefined : organisations[spec.author];
-      const authorReference = organisation ? `Organization/${organisation.id}` : `Practitioner/${patient.usual_gp_id ?? '1'}`;
-      const resource = renderDocumentReference(id, patient.id, spec, authorReference, organisations.practice.id, today);
-      return {
-        row: {
-          ...row,
-          id,
-          resource: JSON.stringify(resource),
-          patient_id: patient.id,
-          binary_id: `${patient.id}-binary-${index + 1}`,
-          type_text: typeof spec.type === 'string' ? spec.type : spec.type.display,
-          author_ods: organisation?.odsCode ?? null,
-          created_at: resource.created ?? null,
-          indexed_at: resource.indexed,
-          description: spec.description,
-          content_type: spec.contentType,
-          confidential: spec.confidential ?? false,
-        },
-        content: spec.file(),
-      };
-    }),
-  );
+  return patients.flatMap((patient) => (DOCUMENTS[patient.id] ?? []).map((spec, index) => planDocument(patient, index + 1, spec, today, row, organisations)));
 }

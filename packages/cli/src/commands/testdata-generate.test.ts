@@ -112,17 +112,20 @@ describe('gpconnect testdata generate (the command, on the embedded store)', () 
     const env = { GPCONNECT_DATA_DIR: dataDir };
     const result = await runCli(['testdata', 'generate', '--patients', '3', '--items', '25', '--seed', '4'], env);
     assert.equal(result.code, 0, result.stderr);
-    assert.match(result.stdout, /^Generated 3 patients with 75 record items at B82617 in [\d.]+ s: \d+ patients\/s, \d+ items\/s\n$/);
+    assert.match(result.stdout, /^Generated 3 patients with 75 record items and \d+ documents \([\d.]+ MB\) at B82617 in [\d.]+ s: \d+ patients\/s, \d+ items\/s\n$/);
     assert.match(result.stderr, /\[#{30}\] 3\/3 patients/);
-    const again = await runCli(['testdata', 'generate', '--patients', '2', '--items', '10', '--seed', '4'], env);
+    const again = await runCli(['testdata', 'generate', '--patients', '2', '--items', '10', '--seed', '4', '--no-documents'], env);
     assert.match(again.stdout, /Generated 2 patients with 20 record items at B82617 \(replacing 3\)/);
     const refused = await runCli(['testdata', 'generate', '--items', '5'], env);
     assert.equal(refused.code, 1);
     assert.match(refused.stderr, /must be a whole number from 10 to 3000/);
+    const negative = await runCli(['testdata', 'generate', '--large-documents', '-1'], env);
+    assert.match(negative.stderr, /must be a whole number of at least 0/);
     const store = await openStore({ dataDir: join(dataDir, 'pglite') });
     try {
       const rows = await store.db.selectFrom('clinical_item').select('id').where('fixture', '=', GENERATED_FIXTURE).execute();
       assert.equal(rows.length, 20);
+      assert.deepEqual(await store.db.selectFrom('document').select('id').where('fixture', '=', GENERATED_FIXTURE).execute(), []);
     } finally {
       await store.close();
     }

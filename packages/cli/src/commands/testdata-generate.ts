@@ -8,6 +8,10 @@ export interface GenerateOptions {
   patients: number;
   items: number;
   seed: number;
+  /** Whether patients have documents; true unless --no-documents. */
+  documents?: boolean | undefined;
+  /** How many patients at most have a photograph over 5 MB (the 1st, 51st, 101st...). */
+  largeDocuments?: number | undefined;
   /** Where the progress bar goes (stderr from the command line); none when undefined. */
   progress?: ((line: string, done: boolean) => void) | undefined;
 }
@@ -35,6 +39,8 @@ export function generate(settings: Settings, options: GenerateOptions, now: Date
       patients: options.patients,
       items: options.items,
       seed: options.seed,
+      documents: options.documents,
+      largeDocuments: options.largeDocuments,
       today: utcDay(now),
       now,
       onProgress: (done, total) => options.progress?.(progressLine(done, total, performance.now() - started), done === total),

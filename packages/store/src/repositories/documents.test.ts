@@ -4,7 +4,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { testStoreBackends } from '../testing.ts';
 import type { Store } from '../open-store.ts';
 import { insertPractice } from './practices.ts';
-import { DOCUMENT_CHUNK_BYTES, findDocumentByBinaryId, insertDocument, readDocumentContent, searchPatientDocuments, type NewDocumentRow } from './documents.ts';
+import { DOCUMENT_CHUNK_BYTES, findDocumentByBinaryId, insertDocument, insertDocuments, readDocumentContent, searchPatientDocuments, type NewDocumentRow } from './documents.ts';
 
 const ODS = 'A1';
 const NOW = new Date('2026-11-24T10:00:00Z');
@@ -47,6 +47,22 @@ for (const backend of testStoreBackends()) {
       assert.deepEqual(chunkSizes, [DOCUMENT_CHUNK_BYTES, DOCUMENT_CHUNK_BYTES, DOCUMENT_CHUNK_BYTES, 1234]);
       assert.equal(sha256(bytes), sha256(file));
       assert.equal((await findDocumentByBinaryId(store.db, ODS, 'd1-binary'))?.size_bytes, file.length);
+    });
+
+    test('documents in memory, many at once: each file in the same fixed chunks, whole; all or none', async () => {
+      // Small ones and one of nine chunks, so the chunks of one file go in more than one statement.
+      const files = [randomBytes(100), Buffer.alloc(0), randomBytes(9 * DOCUMENT_CHUNK_BYTES + 5), randomBytes(DOCUMENT_CHUNK_BYTES)];
+      const documents = files.map((content, k) => ({ row: document(`m${k}`), content }));
+      assert.equal(await insertDocuments(store.db, documents), files.reduce((sum, f) => sum + f.length, 0));
+      for (const [k, file] of files.entries()) {
+        const { bytes, chunkSizes } = await readAll(store, `m${k}-binary`);
+        assert.equal(sha256(bytes), sha256(file), `m${k}`);
+        assert.ok(chunkSizes.every((size, i) => size === DOCUMENT_CHUNK_BYTES || i === chunkSizes.length - 1));
+        assert.equal((await findDocumentByBinaryId(store.db, ODS, `m${k}-binary`))?.size_bytes, file.length);
+      }
+      // A clash on the last document undoes the others.
+      await assert.rejects(insertDocuments(store.db, [{ row: document('m9'), content: randomBytes(10) }, { row: document('m0'), content: randomBytes(10) }]));
+      assert.equal(await findDocumentByBinaryId(store.db, ODS, 'm9-binary'), undefined);
     });
 
     test('an empty file has size 0 and no chunks', async () => {

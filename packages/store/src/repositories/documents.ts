@@ -62,6 +62,47 @@ export async function insertDocument(db: Kysely<Database>, row: NewDocumentRow, 
   return db.transaction().execute((trx) => writeDocument(trx, row, content));
 }
 
+/** Document rows per insert statement: 16 columns each, well inside PostgreSQL's 65,535 bind parameters. */
+const DOCUMENTS_PER_INSERT = 1_000;
+
+/** A document whose whole file is in memory. */
+export interface DocumentWithContent {
+  row: NewDocumentRow;
+  content: Uint8Array;
+}
+
+/**
+ * Stores documents whose files are already in memory, many to a statement (the rows in multi-row
+ * INSERTs, the chunks in statements of up to CHUNKS_PER_INSERT chunks' worth of bytes): for loads
+ * of many small files, where a statement per document would cost more than the writing. Returns the
+ * bytes stored. All of it or none: inside the caller's transaction, or its own.
+ */
+export async function insertDocuments(db: Kysely<Database>, documents: readonly DocumentWithContent[]): Promise<number> {
+  if (!db.isTransaction) return db.transaction().execute((trx) => insertDocuments(trx, documents));
+  for (let i = 0; i < documents.length; i += DOCUMENTS_PER_INSERT) {
+    await db.insertInto('document').values(documents.slice(i, i + DOCUMENTS_PER_INSERT).map((d) => ({ ...d.row, size_bytes: d.content.length }))).execute();
+  }
+  let batch: { practice_ods: string; binary_id: string; seq: number; chunk: Buffer }[] = [];
+  let batchBytes = 0;
+  let stored = 0;
+  const flush = async () => {
+    if (batch.length > 0) await db.insertInto('document_content').values(batch).execute();
+    batch = [];
+    batchBytes = 0;
+  };
+  for (const { row, content } of documents) {
+    for (let at = 0, seq = 0; at < content.length; at += DOCUMENT_CHUNK_BYTES, seq++) {
+      const chunk = Buffer.from(content.buffer, content.byteOffset + at, Math.min(DOCUMENT_CHUNK_BYTES, content.length - at));
+      if (batchBytes + chunk.length > CHUNKS_PER_INSERT * DOCUMENT_CHUNK_BYTES || batch.length === DOCUMENTS_PER_INSERT) await flush();
+      batch.push({ practice_ods: row.practice_ods, binary_id: row.binary_id, seq, chunk });
+      batchBytes += chunk.length;
+      stored += chunk.length;
+    }
+  }
+  await flush();
+  return stored;
+}
+
 /** What a search of a patient's documents filters on (documents.md §3); absent fields do not filter. */
 export interface DocumentSearch {
   /** Created (indexed when there is no created date) at or after this instant. */

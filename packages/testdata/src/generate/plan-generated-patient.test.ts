@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { isValidNhsNumber, validateResource } from '@gpconnect/fhir';
 import { addDays } from '../dates.ts';
-import { planGeneratedPatient, type GeneratedPatient, type GeneratedPatientOptions } from './plan-generated-patient.ts';
+import { DEFAULT_LARGE_DOCUMENTS, planGeneratedPatient, type GeneratedPatient, type GeneratedPatientOptions } from './plan-generated-patient.ts';
 import { testRangeNhsNumbers } from './test-range-nhs-numbers.ts';
 import { allowedCodes, CLINICAL_CODE_SYSTEMS, codingsOf, referencesOf } from '../testing/allowed-codes.ts';
 
@@ -11,7 +11,7 @@ type Json = Record<string, unknown>;
 
 const TODAY = '2026-11-24';
 const OPTIONS: GeneratedPatientOptions = {
-  target: { practiceOds: 'B82617', organisationId: '1', practitionerIds: ['1', '2', '3'], locationIds: ['1', '3', '8'] },
+  target: { practiceOds: 'B82617', practiceName: 'COXWOLD SURGERY', organisationId: '1', hospital: { id: '2', odsCode: 'R1A14' }, practitionerIds: ['1', '2', '3'], locationIds: ['1', '3', '8'] },
   seed: 20261124,
   items: 300,
   today: TODAY,
@@ -21,6 +21,7 @@ const plan = (count: number, options: Partial<GeneratedPatientOptions> = {}): Ge
   const numbers = testRangeNhsNumbers(count, options.seed ?? OPTIONS.seed, new Set());
   return numbers.map((nhs, k) => planGeneratedPatient({ ...OPTIONS, ...options }, k + 1, nhs));
 };
+const FIVE_MB = 5 * 1024 * 1024;
 const resources = (patient: GeneratedPatient) => patient.clinicalItems.map((row) => JSON.parse(row.resource) as Json);
 
 const codeOf = (resource: Json) => ((resource['code'] as { coding?: { code: string }[] } | undefined)?.coding ?? [])[0]?.code;
@@ -83,9 +84,9 @@ describe('generated records (testdata generate)', () => {
     }
   });
 
-  test('every reference between record items resolves within the record, to an item of that type', () => {
+  test('every reference between record items resolves within the record (its documents included), to an item of that type', () => {
     for (const patient of patients) {
-      const ids = new Set(patient.clinicalItems.map((row) => `${row.resource_type}/${row.id}`));
+      const ids = new Set([...patient.clinicalItems.map((row) => `${row.resource_type}/${row.id}`), ...patient.documents.map((d) => `DocumentReference/${d.row.id}`)]);
       for (const reference of resources(patient).flatMap(referencesOf)) {
         if (/^(Patient|Practitioner|Organization|Location)\//.test(reference)) continue;
         assert.ok(ids.has(reference), `${patient.patient.id}: ${reference} is held`);
@@ -198,5 +199,91 @@ describe('generated records (testdata generate)', () => {
       assert.deepEqual([pdsPerson.nhsNumber, pdsPerson.gpOds, pdsPerson.demographics.birthDate, pdsPerson.demographics.gender, pdsPerson.demographics.name.family], [resource.identifier[0]!.value, 'B82617', resource.birthDate, resource.gender, resource.name[0]!.family]);
       assert.ok(patient.registration_start! <= TODAY && patient.registration_start! >= addDays(resource.birthDate, 0));
     }
+  });
+
+  describe('documents', () => {
+    const documents = patients.flatMap((p) => p.documents.map((d) => ({ ...d, patient: p, resource: JSON.parse(d.row.resource) as Json })));
+    /** The file's words: every format here keeps its text uncompressed. */
+    const text = (content: Buffer) => content.toString('latin1').toLowerCase();
+
+    test('a mix of letters and photographs: PDF, RTF, Word, plain text and PNG, a few hundred bytes to well over 5 MB', () => {
+      const perPatient = patients.map((p) => p.documents.length);
+      assert.ok(perPatient.includes(0) && perPatient.some((n) => n >= 3), `documents per patient: ${perPatient.join(' ')}`);
+      const types = new Set(documents.map((d) => d.row.content_type));
+      assert.deepEqual([...types].sort(), ['application/pdf', 'application/rtf', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', 'image/png', 'text/plain']);
+      const sizes = documents.map((d) => d.content.length);
+      assert.ok(Math.min(...sizes) < 2_000 && sizes.some((n) => n > 100_000 && n < FIVE_MB), 'small letters and smaller photographs');
+      const authors = new Set(documents.map((d) => (d.resource['author'] as { reference: string }[])[0]!.reference.split('/')[0]));
+      assert.deepEqual([...authors].sort(), ['Organization', 'Practitioner']);
+      assert.ok(documents.some((d) => d.row.author_ods === 'R1A14') && documents.some((d) => d.row.author_ods === 'B82617'), 'by the hospital and by the practice');
+      for (const d of documents) {
+        const magic = d.content.subarray(0, 5).toString('latin1');
+        const expected: Record<string, string> = { 'application/pdf': '%PDF-', 'application/rtf': '{\\rtf', 'image/png': '\x89PNG\r', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document': 'PK\x03\x04\x14' };
+        if (expected[d.row.content_type]) assert.equal(magic, expected[d.row.content_type], d.row.id);
+      }
+      const confidential = documents.filter((d) => d.row.confidential).length;
+      assert.ok(confidential > 0 && confidential < documents.length / 10, `${confidential} of ${documents.length} confidential`);
+    });
+
+    test('a photograph over 5 MB for the 1st, 51st, 101st... patient, as many as asked for', () => {
+      const large = (list: GeneratedPatient[]) => list.flatMap((p, k) => (p.documents.some((d) => d.content.length > FIVE_MB) ? [k + 1] : []));
+      assert.deepEqual(large(patients), [1, 51]);
+      assert.ok(DEFAULT_LARGE_DOCUMENTS >= 2);
+      assert.deepEqual(large(plan(60, { items: 10, largeDocuments: 1 })), [1]);
+      assert.deepEqual(large(plan(3, { items: 10, largeDocuments: 0 })), []);
+    });
+
+    test('every DocumentReference, as served with its size and URL, conforms to its profile; codes only from allowed sources', () => {
+      const allowed = allowedCodes();
+      for (const d of documents) {
+        const attachment = (d.resource['content'] as { attachment: Json }[])[0]!.attachment;
+        const served = { ...d.resource, content: [{ attachment: { ...attachment, size: d.content.length, url: `https://provider.example/Binary/${d.row.binary_id}` } }] };
+        assert.deepEqual(validateResource(served).issues.filter((i) => i.severity === 'error'), [], d.row.id);
+        for (const coding of codingsOf(d.resource)) if (CLINICAL_CODE_SYSTEMS.has(coding.system)) assert.ok(allowed.has(coding.code), `${coding.code} is in no allowed source`);
+      }
+    });
+
+    test('dated within the patient\'s life and before today, created before indexed; the columns agree with the resource', () => {
+      for (const d of documents) {
+        const birth = JSON.parse(d.patient.patient.resource)['birthDate'] as string;
+        const indexed = d.resource['indexed'] as string;
+        const created = (d.resource['created'] as string | undefined) ?? indexed;
+        assert.ok(created.slice(0, 10) >= birth && created <= indexed && indexed.slice(0, 10) < TODAY, `${d.row.id}: born ${birth}, created ${created}, indexed ${indexed}`);
+        assert.deepEqual([d.row.patient_id, d.row.indexed_at, d.row.created_at, d.row.description, d.row.fixture], [d.patient.patient.id, indexed, d.resource['created'] ?? null, d.resource['description'], 'generated-records']);
+      }
+    });
+
+    test('coherent with the record: letters name a problem the patient has, a test they had, the referral that sent them', () => {
+      let checked = 0;
+      for (const patient of patients) {
+        const all = resources(patient);
+        const problems = all.filter((r) => r['resourceType'] === 'Condition' && r['clinicalStatus'] === 'active').map((r) => ((r['code'] as { coding: { display: string }[] }).coding[0]!.display).toLowerCase());
+        const tests = all.filter((r) => r['resourceType'] === 'ProcedureRequest' && r['intent'] === 'order').map((r) => ((r['code'] as { coding: { display: string }[] }).coding[0]!.display).toLowerCase());
+        const referrals = patient.clinicalItems.filter((row) => row.resource_type === 'ReferralRequest');
+        for (const d of patient.documents) {
+          const description = d.row.description!;
+          const words = text(d.content);
+          if (description === 'Discharge summary' || description.endsWith(' clinic letter')) assert.ok(problems.some((p) => words.includes(p)), `${d.row.id} names one of ${problems.join(', ')}`);
+          if (description === 'Blood test results letter') assert.ok(tests.some((t) => words.includes(t)), `${d.row.id} names one of ${tests.join(', ')}`);
+          if (description.startsWith('Referral letter')) {
+            const referral = referrals.find((row) => row.resource.includes(`"supportingInfo":[{"reference":"DocumentReference/${d.row.id}"}]`));
+            assert.ok(referral, `${d.row.id} is named by its referral`);
+            assert.equal(d.row.confidential, referral.confidential, `${d.row.id} is as confidential as its referral`);
+          } else assert.equal(d.row.confidential, false, d.row.id);
+          checked += 1;
+        }
+      }
+      assert.ok(checked > 50, `${checked} documents checked`);
+    });
+
+    test('without documents: none, and the same record but for the referrals naming their letters', () => {
+      const without = plan(20, { documents: false });
+      const strip = (row: { resource: string }) => row.resource.replace(/,"supportingInfo":\[[^\]]*\]/, '');
+      for (const [k, patient] of without.entries()) {
+        assert.deepEqual(patient.documents, []);
+        assert.deepEqual(patient.clinicalItems.map(strip), patients[k]!.clinicalItems.map(strip));
+      }
+      assert.ok(without.some((p, k) => JSON.stringify(p.clinicalItems) !== JSON.stringify(patients[k]!.clinicalItems)), 'some referral named a letter');
+    });
   });
 });

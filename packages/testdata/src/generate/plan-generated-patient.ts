@@ -2,7 +2,9 @@ import type { PdsPerson } from '@gpconnect/store';
 import { addDays } from '../dates.ts';
 import { clinicalItemRow, type PlannedClinicalItemRow } from '../record-item.ts';
 import type { PlannedPatientRow } from '../plan-national-roster.ts';
+import { planDocument, type DocumentOrganisation, type PlannedDocument } from '../plan-documents.ts';
 import { NHS_NUMBER_VERIFIED, renderPatient } from '../render-resources.ts';
+import { planGeneratedDocuments } from './plan-generated-documents.ts';
 import { planGeneratedRecord } from './plan-generated-record.ts';
 import { seededRandom } from './seeded-random.ts';
 import { syntheticPerson } from './synthetic-people.ts';
@@ -13,7 +15,11 @@ export const GENERATED_FIXTURE = 'generated-records';
 /** Where generated patients are registered: a practice of the deployment, with its directory ids. */
 export interface GenerationTarget {
   practiceOds: string;
+  /** The practice's name, as its letters are signed. */
+  practiceName: string;
   organisationId: string;
+  /** An organisation of the practice's directory that writes discharge summaries and clinic letters; without one the practice writes every letter. */
+  hospital?: DocumentOrganisation | undefined;
   /** Practitioners who can be usual GP and record items (at least one). */
   practitionerIds: readonly string[];
   /** Branch surgeries (Locations) a patient may prefer; may be empty. */
@@ -27,18 +33,34 @@ export interface GeneratedPatientOptions {
   items: number;
   today: string;
   now: Date;
+  /** Whether patients have documents (letters and photographs); true by default. */
+  documents?: boolean | undefined;
+  /** How many patients, at most, have a photograph over 5 MB: see hasLargeDocument. DEFAULT_LARGE_DOCUMENTS by default. */
+  largeDocuments?: number | undefined;
 }
+
+/** Patients with a file over the 5 MB retrieval limit, unless told otherwise: one in LARGE_DOCUMENT_EVERY, no more than this many. */
+export const DEFAULT_LARGE_DOCUMENTS = 20;
+const LARGE_DOCUMENT_EVERY = 50;
+
+/**
+ * Whether the `number`th patient has a photograph over 5 MB: the 1st, the 51st, the 101st... up to
+ * `largeDocuments` of them, so that every generation with documents has one and 100,000 patients
+ * still make a store of sensible size.
+ */
+export const hasLargeDocument = (number: number, largeDocuments: number) => (number - 1) % LARGE_DOCUMENT_EVERY === 0 && (number - 1) / LARGE_DOCUMENT_EVERY < largeDocuments;
 
 export interface GeneratedPatient {
   patient: PlannedPatientRow;
   pdsPerson: Omit<PdsPerson, 'version'>;
   clinicalItems: PlannedClinicalItemRow[];
+  documents: PlannedDocument[];
 }
 
 /**
  * The `number`th generated patient (from 1) with NHS number `nhsNumber`: registered (regular, active)
- * at the target practice, the same person on PDS, and a clinical record of exactly `items` items.
- * Depends only on the options, the number and the NHS number.
+ * at the target practice, the same person on PDS, a clinical record of exactly `items` items and
+ * documents written from it. Depends only on the options, the number and the NHS number.
  */
 export function planGeneratedPatient(options: GeneratedPatientOptions, number: number, nhsNumber: string): GeneratedPatient {
   const { target, today, now } = options;
@@ -70,7 +92,27 @@ export function planGeneratedPatient(options: GeneratedPatientOptions, number: n
     deceasedAt: null,
   });
   const clinicians = [usualGpId, ...target.practitionerIds.filter((p) => p !== usualGpId)];
-  const items = planGeneratedRecord({ patientId: id, birthDate: demographics.birthDate, ageBand: person.ageBand, today, clinicianIds: clinicians, items: options.items, random });
+  const record = planGeneratedRecord({ patientId: id, birthDate: demographics.birthDate, ageBand: person.ageBand, today, clinicianIds: clinicians, items: options.items, random });
+  // Planned after the record, from the same sequence: the record is the same with documents or without,
+  // but for the referrals that name their letters.
+  const { documents, items } =
+    options.documents === false
+      ? { documents: [], items: record }
+      : planGeneratedDocuments(
+          {
+            patientId: id,
+            nhsNumber,
+            name: demographics.name,
+            birthDate: demographics.birthDate,
+            today,
+            practiceName: target.practiceName,
+            hospital: target.hospital !== undefined,
+            large: hasLargeDocument(number, options.largeDocuments ?? DEFAULT_LARGE_DOCUMENTS),
+            random,
+          },
+          record,
+        );
+  const organisations = { practice: { id: target.organisationId, odsCode: target.practiceOds }, hospital: target.hospital };
   return {
     patient: {
       ...row,
@@ -91,5 +133,6 @@ export function planGeneratedPatient(options: GeneratedPatientOptions, number: n
     },
     pdsPerson: { nhsNumber, demographics, gpOds: target.practiceOds, sensitive: false, deceasedAt: null, supersededBy: null, invalidated: false },
     clinicalItems: items.map((item) => clinicalItemRow(row, id, item)),
+    documents: documents.map((spec, k) => planDocument({ id, usual_gp_id: usualGpId }, k + 1, spec, today, row, organisations)),
   };
 }
