@@ -1,5 +1,5 @@
 import { PROFILES, ukLocalDate } from '@gpconnect/fhir';
-import { findPatientRecord, readResource, type ClinicalItemRow, type Database, type Kysely, type PracticeRow } from '@gpconnect/store';
+import { findPatientRecord, readResources, type ClinicalItemRow, type Database, type Kysely, type PracticeRow } from '@gpconnect/store';
 import type { SharablePatient } from './sharable-patient.ts';
 import { AREA_PARAMETERS, SWITCH_NAMES, type AreaParts, type DatePeriod, type RecordArea, type StructuredArea } from './structured-parameters.ts';
 import { allergiesArea } from './allergies.ts';
@@ -103,17 +103,32 @@ function withoutVersionMeta(json: string): Json {
  * role when they have exactly one (§3's known issue).
  */
 async function adminResources(db: Kysely<Database>, practice: PracticeRow, organisationIds: readonly string[], practitionerIds: readonly string[]): Promise<Json[]> {
-  const resources: Json[] = [];
-  for (const id of new Set([practice.organisation_id, ...organisationIds])) {
-    const organisation = await readResource(db, 'organisation', practice.ods_code, id);
-    if (organisation) resources.push(withoutVersionMeta(organisation.resource));
-  }
-  for (const id of new Set(practitionerIds)) {
-    const practitioner = await readResource(db, 'practitioner', practice.ods_code, id);
+  const ods = practice.ods_code;
+  const organisationOrder = [...new Set([practice.organisation_id, ...organisationIds])];
+  const practitionerOrder = [...new Set(practitionerIds)];
+  // Three queries at once, whatever the number of practitioners: each is a round trip the ceiling does not make.
+  const [organisations, practitioners, roles] = await Promise.all([
+    readResources(db, 'organisation', ods, organisationOrder),
+    readResources(db, 'practitioner', ods, practitionerOrder),
+    practitionerOrder.length === 0
+      ? Promise.resolve([])
+      : db.selectFrom('practitioner_role').select(['practitioner_id', 'resource']).where('practice_ods', '=', ods).where('practitioner_id', 'in', practitionerOrder).execute(),
+  ]);
+  const byId = <T extends { id: string }>(rows: readonly T[]) => new Map(rows.map((row) => [row.id, row]));
+  const organisationById = byId(organisations);
+  const practitionerById = byId(practitioners);
+  const rolesOf = new Map<string, string[]>();
+  for (const role of roles) rolesOf.set(role.practitioner_id, [...(rolesOf.get(role.practitioner_id) ?? []), role.resource]);
+  const resources: Json[] = organisationOrder.flatMap((id) => {
+    const organisation = organisationById.get(id);
+    return organisation ? [withoutVersionMeta(organisation.resource)] : [];
+  });
+  for (const id of practitionerOrder) {
+    const practitioner = practitionerById.get(id);
     if (!practitioner) continue;
     resources.push(withoutVersionMeta(practitioner.resource));
-    const roles = await db.selectFrom('practitioner_role').select('resource').where('practice_ods', '=', practice.ods_code).where('practitioner_id', '=', id).execute();
-    if (roles.length === 1) resources.push(withoutVersionMeta(roles[0]!.resource));
+    const own = rolesOf.get(id) ?? [];
+    if (own.length === 1) resources.push(withoutVersionMeta(own[0]!));
   }
   return resources;
 }
