@@ -56,12 +56,12 @@ for (const backend of testStoreBackends()) {
       for (const [section, ids] of Object.entries(SECTION_TABLES)) {
         test(`${section}: the tables the section lays out, each with its columns, or the "no data" notice`, async () => {
           const { narrative } = await ask(RICH, section);
-          for (const id of ids) {
-            const table = narrative.table(id);
-            const notice = narrative.texts('p').some((p) => /^No '.+' data is recorded for this patient\.$/.test(p));
-            assert.ok(table || notice, `${id} or a no-data notice`);
-            if (table) assert.ok(table.columns.length >= 2 && table.rows.length > 0, `${id} has its header and rows`);
-          }
+          const tables = ids.map((id) => narrative.table(id)).filter((table) => table !== undefined);
+          const notices = narrative.texts('p').filter((p) => /^No '.+' data is recorded for this patient\.$/.test(p));
+          // Each subsection is either its table or its no-data notice, never both, never neither.
+          assert.equal(tables.length + notices.length, ids.length, `${section}: ${ids.join(', ')}`);
+          assert.equal(narrative.texts('table').length, tables.length, 'no table other than the section\'s own');
+          for (const table of tables) assert.ok(table.columns.length >= 2 && table.rows.length > 0, 'each table has its header and rows');
         });
       }
 

@@ -22,47 +22,20 @@ const ALLOWED_ATTRIBUTES: Record<string, readonly string[]> = { table: ['id'], d
 type XmlNode = Record<string, unknown>;
 const parser = new XMLParser({ preserveOrder: true, ignoreAttributes: false, attributeNamePrefix: '', trimValues: false });
 
-/** A parsed narrative, searchable by element. */
-export class Narrative {
-  constructor(readonly markup: string, private readonly nodes: XmlNode[]) {}
+interface Element {
+  name: string;
+  attributes: Json;
+  children: XmlNode[];
+}
 
-  /** Text of every element named `name`, in document order (line breaks as newlines). */
-  texts(name: string): string[] {
-    const found: string[] = [];
-    const walk = (nodes: XmlNode[]) => {
-      for (const node of nodes) {
-        const [key] = Object.keys(node).filter((k) => k !== ':@');
-        if (key === undefined || key === '#text') continue;
-        if (key === name) found.push(textOf(node[key] as XmlNode[]));
-        walk(node[key] as XmlNode[]);
-      }
-    };
-    walk(this.nodes);
-    return found;
-  }
-
-  /** The table with this id: its header and the text of each body cell. */
-  table(id: string): { columns: string[]; rows: string[][] } | undefined {
-    const table = findElement(this.nodes, (name, attrs) => name === 'table' && attrs['id'] === id);
-    if (!table) return undefined;
-    const section = (name: string) => (findElement(table, (n) => n === name) ?? []) as XmlNode[];
-    const rowsOf = (nodes: XmlNode[]) => nodes.filter((n) => 'tr' in n).map((tr) => (tr['tr'] as XmlNode[]).filter((c) => 'td' in c || 'th' in c).map((c) => textOf((c['td'] ?? c['th']) as XmlNode[])));
-    return { columns: rowsOf(section('thead'))[0] ?? [], rows: rowsOf(section('tbody')) };
-  }
-
-  /** Texts of the banners of a kind (gptransfer-banner, content-banner, date-banner, exclusion-banner). */
-  banners(kind: string): string[] {
-    const found: string[] = [];
-    const walk = (nodes: XmlNode[]) => {
-      for (const node of nodes) {
-        const [key] = Object.keys(node).filter((k) => k !== ':@');
-        if (key === undefined || key === '#text') continue;
-        if (key === 'div' && (node[':@'] as Json | undefined)?.['class'] === kind) found.push(textOf(node[key] as XmlNode[]));
-        walk(node[key] as XmlNode[]);
-      }
-    };
-    walk(this.nodes);
-    return found;
+/** Every element under `nodes`, depth first in document order. */
+function* elements(nodes: XmlNode[]): Generator<Element> {
+  for (const node of nodes) {
+    const [name] = Object.keys(node).filter((k) => k !== ':@');
+    if (name === undefined || name === '#text') continue;
+    const children = node[name] as XmlNode[];
+    yield { name, attributes: (node[':@'] as Json | undefined) ?? {}, children };
+    yield* elements(children);
   }
 }
 
@@ -70,15 +43,30 @@ function textOf(nodes: XmlNode[]): string {
   return nodes.map((n) => (n['#text'] !== undefined ? String(n['#text']) : 'br' in n ? '\n' : textOf((Object.entries(n).find(([k]) => k !== ':@')?.[1] ?? []) as XmlNode[]))).join('');
 }
 
-function findElement(nodes: XmlNode[], match: (name: string, attrs: Json) => boolean): XmlNode[] | undefined {
-  for (const node of nodes) {
-    const [key] = Object.keys(node).filter((k) => k !== ':@');
-    if (key === undefined || key === '#text') continue;
-    if (match(key, (node[':@'] as Json | undefined) ?? {})) return node[key] as XmlNode[];
-    const inner = findElement(node[key] as XmlNode[], match);
-    if (inner) return inner;
+const findElement = (nodes: XmlNode[], match: (element: Element) => boolean) => [...elements(nodes)].find(match)?.children;
+
+/** A parsed narrative, searchable by element. */
+export class Narrative {
+  constructor(readonly markup: string, private readonly nodes: XmlNode[]) {}
+
+  /** Text of every element named `name`, in document order (line breaks as newlines). */
+  texts(name: string): string[] {
+    return [...elements(this.nodes)].filter((e) => e.name === name).map((e) => textOf(e.children));
   }
-  return undefined;
+
+  /** The table with this id: its header and the text of each body cell. */
+  table(id: string): { columns: string[]; rows: string[][] } | undefined {
+    const table = findElement(this.nodes, (e) => e.name === 'table' && e.attributes['id'] === id);
+    if (!table) return undefined;
+    const section = (name: string) => findElement(table, (e) => e.name === name) ?? [];
+    const rowsOf = (nodes: XmlNode[]) => nodes.filter((n) => 'tr' in n).map((tr) => (tr['tr'] as XmlNode[]).filter((c) => 'td' in c || 'th' in c).map((c) => textOf((c['td'] ?? c['th']) as XmlNode[])));
+    return { columns: rowsOf(section('thead'))[0] ?? [], rows: rowsOf(section('tbody')) };
+  }
+
+  /** Texts of the banners of a kind (gptransfer-banner, content-banner, date-banner, exclusion-banner). */
+  banners(kind: string): string[] {
+    return [...elements(this.nodes)].filter((e) => e.name === 'div' && e.attributes['class'] === kind).map((e) => textOf(e.children));
+  }
 }
 
 /** Asserts the §5 narrative rules and parses the narrative. */
@@ -87,18 +75,10 @@ export function checkNarrative(markup: string): Narrative {
   assert.equal(XMLValidator.validate(markup), true, 'the narrative is well-formed XML');
   assert.equal(/&(?!(amp|lt|gt|quot|apos|#\d+);)/.test(markup), false, 'no entity beyond XML\'s own');
   const nodes = parser.parse(markup) as XmlNode[];
-  const walk = (list: XmlNode[]) => {
-    for (const node of list) {
-      const [key] = Object.keys(node).filter((k) => k !== ':@');
-      if (key === undefined || key === '#text') continue;
-      assert.ok(ALLOWED_ELEMENTS.has(key), `element <${key}> is not allowed in the narrative`);
-      for (const attribute of Object.keys((node[':@'] as Json | undefined) ?? {})) {
-        assert.ok(ALLOWED_ATTRIBUTES[key]?.includes(attribute), `attribute ${attribute} is not allowed on <${key}>`);
-      }
-      walk(node[key] as XmlNode[]);
-    }
-  };
-  walk(nodes);
+  for (const { name, attributes } of elements(nodes)) {
+    assert.ok(ALLOWED_ELEMENTS.has(name), `element <${name}> is not allowed in the narrative`);
+    for (const attribute of Object.keys(attributes)) assert.ok(ALLOWED_ATTRIBUTES[name]?.includes(attribute), `attribute ${attribute} is not allowed on <${name}>`);
+  }
   assert.equal(nodes.filter((n) => !('#text' in n)).length, 1, 'one root div');
   return new Narrative(markup, nodes);
 }

@@ -1,4 +1,4 @@
-import { CODE_SYSTEMS, EXTENSIONS, PROFILES } from '@gpconnect/fhir';
+import { CODE_SYSTEMS, EXTENSIONS, formatHtmlDate, PROFILES } from '@gpconnect/fhir';
 
 /**
  * The Lists of a structured record (structured.md §6): every area's primary List has the same shape —
@@ -18,14 +18,12 @@ export interface ListWarning {
 
 const SNOMED = 'http://snomed.info/sct';
 export const CONFIDENTIAL_ITEMS: ListWarning = { code: 'confidential-items', note: 'Items excluded due to confidentiality and/or patient preferences.' };
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
 /** The data-in-transit warning (§6.4): the record's transfer from the previous practice is incomplete. */
 export function dataInTransit(registeredOn: string): ListWarning {
-  const [year, month, day] = registeredOn.slice(0, 10).split('-');
   return {
     code: 'data-in-transit',
-    note: `Patient record transfer from previous GP practice not yet complete; information recorded before ${day}-${MONTHS[Number(month) - 1]}-${year} may be missing.`,
+    note: `Patient record transfer from previous GP practice not yet complete; information recorded before ${formatHtmlDate(registeredOn.slice(0, 10))} may be missing.`,
   };
 }
 

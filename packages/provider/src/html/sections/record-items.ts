@@ -1,4 +1,4 @@
-import { byDateDescending, conceptText, noteLines, quantityText, rangeText, type CareRecord, type CareRecordItem, type Json } from '../care-record.ts';
+import { byDateDescending, conceptText, extension, noteLines, quantityText, rangeText, type CareRecord, type CareRecordItem, type Json } from '../care-record.ts';
 import { formatHtmlDate, isoDate } from '../html-dates.ts';
 import { dateCell, textCell, type Cell, type Row, type Table } from '../section-view.ts';
 import { observationValue } from './item-summary.ts';
@@ -101,7 +101,7 @@ export function immunisationsTable(record: CareRecord): Table {
     ['Date', 'Vaccination', 'Part', 'Contents', 'Details'],
     record.items('immunisations', 'Immunization').map(({ resource, confidential }: CareRecordItem) => {
       const date = isoDate(resource['date']);
-      const procedure = ((resource['extension'] as Json[] | undefined) ?? []).find((e) => e['url'] === VACCINATION_PROCEDURE)?.['valueCodeableConcept'];
+      const procedure = extension(resource, VACCINATION_PROCEDURE)?.['valueCodeableConcept'];
       const product = resource['vaccineCode'] as { coding?: { code?: unknown }[] } | undefined;
       const productKnown = !product?.coding?.some((c) => c.code === 'UNK');
       const protocol = (resource['vaccinationProtocol'] as Json[] | undefined)?.[0];
