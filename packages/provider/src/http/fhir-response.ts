@@ -1,4 +1,5 @@
 import { PROFILES } from '@gpconnect/fhir';
+import { entryPieces, type JsonText } from './json-text.ts';
 
 /**
  * What a capability handler returns: a status, the body as FHIR JSON text, and the headers the
@@ -8,8 +9,8 @@ import { PROFILES } from '@gpconnect/fhir';
  */
 export interface FhirResponse {
   status: number;
-  /** The body as FHIR JSON text. */
-  json: string;
+  /** The body as FHIR JSON text, or as the pieces of a large one (json-text.ts). */
+  json: string | JsonText;
   /** meta.versionId of a single returned resource: becomes `ETag: W/"<version>"`. */
   version?: number;
   /** Location of a created resource. */
@@ -31,7 +32,7 @@ export function resourceResponse(resourceJson: string, version: number, status =
  * text. The profile forbids total, link and entry.fullUrl/search (general.md §14).
  */
 export function searchsetResponse(resourceJsons: readonly string[]): FhirResponse {
-  const entries = resourceJsons.map((json) => `{"resource":${json}}`).join(',');
+  const entries = entryPieces(resourceJsons).join('');
   const head = `{"resourceType":"Bundle","meta":{"profile":[${JSON.stringify(PROFILES.searchsetBundle)}]},"type":"searchset"`;
   return { status: 200, json: resourceJsons.length === 0 ? `${head}}` : `${head},"entry":[${entries}]}` };
 }

@@ -3,6 +3,7 @@ import type { FastifyReply } from 'fastify';
 import { buildOperationOutcome, fhirJsonTextToXml, type SpineErrorDefinition, type ServiceRoot } from '@gpconnect/fhir';
 import { responseContentType, type ResponseFormat } from '../pipeline/content-negotiation.ts';
 import type { FhirResponse } from './fhir-response.ts';
+import type { JsonText } from './json-text.ts';
 import { SERVICE_ROOTS } from './service-roots.ts';
 import type { Provider } from '../build.ts';
 
@@ -15,6 +16,12 @@ export function renderBody(json: string, format: ResponseFormat, serviceRoot: Se
   return fhirJsonTextToXml(json, serviceRoot ? SERVICE_ROOTS[serviceRoot].release : 'stu3');
 }
 
+/** The body to send: pieces of JSON go out as one buffer encoded from them; anything else as text. */
+function bodyOf(json: string | JsonText, format: ResponseFormat, serviceRoot: ServiceRoot | undefined): string | Buffer {
+  if (typeof json !== 'string' && format === 'json') return json.toBuffer();
+  return renderBody(String(json), format, serviceRoot);
+}
+
 /**
  * The one place a FHIR response becomes bytes: status, Content-Type and ETag, in the format the
  * request negotiated (request.gpc.format). `minimal` (Prefer: return=minimal) drops the body of a
@@ -23,7 +30,7 @@ export function renderBody(json: string, format: ResponseFormat, serviceRoot: Se
  */
 export function sendFhir(reply: FastifyReply, serviceRoot: ServiceRoot | undefined, response: FhirResponse, minimal = false): FastifyReply {
   const format = reply.request.gpc?.format ?? 'json';
-  (reply.server as Provider).responseValidation?.check(response.json, serviceRoot, {
+  (reply.server as Provider).responseValidation?.check(String(response.json), serviceRoot, {
     method: reply.request.method,
     url: reply.request.url,
     interaction: reply.request.gpc?.interaction?.name ?? null,
@@ -33,8 +40,8 @@ export function sendFhir(reply: FastifyReply, serviceRoot: ServiceRoot | undefin
   if (response.location !== undefined) reply.header('location', response.location);
   if (minimal && response.version !== undefined) return reply.send();
   reply.type(responseContentType(serviceRoot, format));
-  const body = renderBody(response.json, format, serviceRoot);
-  if (!response.streamedBase64) return reply.send(body);
+  if (!response.streamedBase64) return reply.send(bodyOf(response.json, format, serviceRoot));
+  const body = renderBody(String(response.json), format, serviceRoot);
   const { placeholder, chunks } = response.streamedBase64;
   const at = body.indexOf(placeholder);
   if (at < 0 || body.indexOf(placeholder, at + 1) >= 0) throw new Error('a streamed body must hold its placeholder exactly once');

@@ -15,6 +15,7 @@ import { relatedProblems } from './related-problems.ts';
 import { diaryArea, referralsArea } from './referrals-and-diary.ts';
 import { investigationsArea } from './investigations.ts';
 import { documentItems, linksDocuments, withLinkedLetters } from './linked-documents.ts';
+import { entryPieces, JsonText } from '../http/json-text.ts';
 
 /**
  * The Bundle of a structured record (structured.md §3), shared by $gpc.getstructuredrecord and
@@ -83,11 +84,12 @@ function warning(text: string, diagnostics: string): Json {
  * read off their JSON text: the resources are compact JSON, serialised or stored, so a reference is
  * always spelt `"reference":"Practitioner/<id>"`.
  */
-function referencedIds(texts: readonly string[], type: 'Practitioner' | 'Organization'): string[] {
-  const ids = new Set<string>();
-  const pattern = new RegExp(`"reference":"${type}/([^"]+)"`, 'g');
-  for (const text of texts) for (const match of text.matchAll(pattern)) ids.add(match[1]!);
-  return [...ids];
+function referencedIds(texts: readonly string[]): { Practitioner: string[]; Organization: string[] } {
+  const ids = { Practitioner: new Set<string>(), Organization: new Set<string>() };
+  // One pass over the text for both types: a record runs to megabytes.
+  const pattern = /"reference":"(Practitioner|Organization)\/([^"]+)"/g;
+  for (const text of texts) for (const match of text.matchAll(pattern)) ids[match[1] as 'Practitioner' | 'Organization'].add(match[2]!);
+  return { Practitioner: [...ids.Practitioner], Organization: [...ids.Organization] };
 }
 
 /** A stored resource as a structured Bundle carries it: no versionId or lastUpdated (§3). */
@@ -159,7 +161,7 @@ function disclosed(row: ClinicalItemRow): ClinicalItemRow {
   return { ...row, confidential: false, resource: JSON.stringify(labelled) };
 }
 
-export async function structuredBundle(db: Kysely<Database>, practice: PracticeRow, patient: SharablePatient, request: BundleRequest, traceId: string | null, now: Date): Promise<string> {
+export async function structuredBundle(db: Kysely<Database>, practice: PracticeRow, patient: SharablePatient, request: BundleRequest, traceId: string | null, now: Date): Promise<JsonText> {
   const { switchedOff } = request;
   const requested = Object.keys(request.areas) as StructuredArea[];
   const patientId = patient.row.id;
@@ -191,13 +193,14 @@ export async function structuredBundle(db: Kysely<Database>, practice: PracticeR
   ];
   // Stored resources go out as the text they are stored as; only what was built here is serialised.
   const clinical = once(areas.flatMap((a) => a.resources)).map((r) => (r instanceof StoredResource ? r.json : JSON.stringify(r)));
-  const practitionerIds = [...(patient.row.usual_gp_id ? [patient.row.usual_gp_id] : []), ...referencedIds(clinical, 'Practitioner')];
+  const referenced = referencedIds(clinical);
+  const practitionerIds = [...(patient.row.usual_gp_id ? [patient.row.usual_gp_id] : []), ...referenced.Practitioner];
   const entries = [
     JSON.stringify(withoutVersionMeta(patient.served.json)),
-    ...(await adminResources(db, practice, referencedIds(clinical, 'Organization'), practitionerIds)).map((r) => JSON.stringify(r)),
+    ...(await adminResources(db, practice, referenced.Organization, practitionerIds)).map((r) => JSON.stringify(r)),
     ...clinical,
     ...(issues.length > 0 ? [JSON.stringify({ resourceType: 'OperationOutcome', meta: { profile: [PROFILES.operationOutcome] }, issue: issues })] : []),
   ];
   const head = JSON.stringify({ resourceType: 'Bundle', id: traceId, meta: { profile: [PROFILES.structuredRecordBundle] }, type: 'collection' });
-  return `${head.slice(0, -1)},"entry":[${entries.map((json) => `{"resource":${json}}`).join(',')}]}`;
+  return new JsonText([`${head.slice(0, -1)},"entry":[`, ...entryPieces(entries), ']}']);
 }
