@@ -1,4 +1,4 @@
-import { request as httpRequest, type IncomingHttpHeaders, type OutgoingHttpHeaders } from 'node:http';
+import { request as httpRequest, type IncomingMessage, type OutgoingHttpHeaders } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { SecureContextOptions, TlsOptions } from 'node:tls';
 import { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
@@ -28,9 +28,12 @@ export interface SspOptions {
 
 const FORWARDED_METHODS = new Set(['GET', 'POST', 'PUT']);
 const FHIR_MEDIA_TYPES = ['application/fhir+json', 'application/fhir+xml', 'application/json+fhir', 'application/xml+fhir'];
-/** Hop-by-hop headers (bodies are relayed as bytes, so content encodings pass through untouched). */
+/**
+ * Hop-by-hop headers (bodies are relayed as bytes, so content encodings pass through untouched). The
+ * provider's Content-Length goes back with its body, which is relayed exactly as it arrives.
+ */
 const NOT_FORWARDED = new Set(['host', 'connection', 'keep-alive', 'transfer-encoding', 'content-length', 'upgrade', 'proxy-connection']);
-const NOT_RETURNED = new Set(['connection', 'keep-alive', 'transfer-encoding', 'content-length']);
+const NOT_RETURNED = new Set(['connection', 'keep-alive', 'transfer-encoding']);
 
 function header(request: FastifyRequest, name: string): string | undefined {
   const value = request.headers[name];
@@ -76,14 +79,12 @@ function authorise(request: FastifyRequest, directory: Directory, hop: Hop, mayS
   return target;
 }
 
-interface Answer {
-  status: number;
-  headers: IncomingHttpHeaders;
-  body: Buffer;
-}
-
-/** Sends the request on to `target` with its method, headers and body; the provider's whole answer. */
-function send(request: FastifyRequest, target: string, timeoutMs: number, agent: HttpsAgent | undefined): Promise<Answer> {
+/**
+ * Sends the request on to `target` with its method, headers and body; resolves with the provider's
+ * answer as soon as its status and headers arrive, the body still streaming (a document runs to
+ * megabytes, which the proxy passes on without holding).
+ */
+function send(request: FastifyRequest, target: string, timeoutMs: number, agent: HttpsAgent | undefined): Promise<IncomingMessage> {
   const headers: OutgoingHttpHeaders = {};
   for (const [name, value] of Object.entries(request.headers)) if (!NOT_FORWARDED.has(name) && value !== undefined) headers[name] = value;
   const body = request.body as Buffer | undefined;
@@ -91,12 +92,7 @@ function send(request: FastifyRequest, target: string, timeoutMs: number, agent:
   const url = new URL(target);
   const client = url.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {
-    const outgoing = client(url, { method: request.method, headers, ...(url.protocol === 'https:' && agent ? { agent } : {}) }, (incoming) => {
-      const chunks: Buffer[] = [];
-      incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
-      incoming.on('end', () => resolve({ status: incoming.statusCode ?? 502, headers: incoming.headers, body: Buffer.concat(chunks) }));
-      incoming.on('error', () => reject(sspErrors.unreachable(target)));
-    });
+    const outgoing = client(url, { method: request.method, headers, ...(url.protocol === 'https:' && agent ? { agent } : {}) }, resolve);
     outgoing.setTimeout(timeoutMs, () => outgoing.destroy(sspErrors.timedOut(target)));
     outgoing.on('error', (error) => reject(error instanceof SspError ? error : sspErrors.unreachable(target)));
     outgoing.end(body && body.length > 0 ? body : undefined);
@@ -105,9 +101,9 @@ function send(request: FastifyRequest, target: string, timeoutMs: number, agent:
 
 async function forward(request: FastifyRequest, reply: FastifyReply, target: string, timeoutMs: number, agent: HttpsAgent | undefined): Promise<FastifyReply> {
   const answer = await send(request, target, timeoutMs, agent);
-  reply.code(answer.status);
+  reply.code(answer.statusCode ?? 502);
   for (const [name, value] of Object.entries(answer.headers)) if (!NOT_RETURNED.has(name) && value !== undefined) reply.header(name, value);
-  return reply.send(answer.body);
+  return reply.send(answer);
 }
 
 /**
