@@ -82,3 +82,37 @@ export function planImmunisations(patients: readonly { id: string; usual_gp_id: 
     ),
   );
 }
+
+/**
+ * The code the specification's immunisation guidance prescribes for a consent or dissent record that
+ * no SNOMED CT concept describes: "Transfer-degraded record entry", with the original text alongside.
+ * The allowed code lists hold no consent or dissent concept, so every status record uses it.
+ */
+export const TRANSFER_DEGRADED = { system: SNOMED, code: '196411000000103', display: 'Transfer-degraded record entry' };
+
+/** A consent or dissent to a vaccination, as recorded (ISO dates); `ended` when it was withdrawn. */
+export interface ImmunisationStatus {
+  recorded: string;
+  text: string;
+  ended?: string | undefined;
+}
+
+/**
+ * A consent or dissent record of the immunisations area (`includeStatus`): an Observation of the
+ * uncategorised data profile, its effective period bounded where the consent or dissent was ended.
+ */
+export function immunisationStatusItem(id: string, patientId: string, practitionerId: string, status: ImmunisationStatus): RecordItem {
+  const resource = {
+    resourceType: 'Observation',
+    id,
+    meta: { profile: [PROFILES.observation] },
+    identifier: [{ system: RECORD_ITEM_IDENTIFIER_SYSTEM, value: id }],
+    status: 'final',
+    code: { coding: [TRANSFER_DEGRADED], text: status.text },
+    subject: { reference: `Patient/${patientId}` },
+    ...(status.ended ? { effectivePeriod: { start: status.recorded, end: status.ended } } : { effectiveDateTime: status.recorded }),
+    issued: `${status.recorded}T10:00:00+00:00`,
+    performer: [{ reference: `Practitioner/${practitionerId}` }],
+  };
+  return { id, area: 'immunisations', resourceType: 'Observation', resource, effective: status.recorded, status: status.ended ? 'ended' : 'current', confidential: false };
+}

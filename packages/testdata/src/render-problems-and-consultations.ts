@@ -169,3 +169,30 @@ export function consultationItems(consultation: Consultation, confidential = fal
     confidential,
   }));
 }
+
+/** Comment note (record artifact): the code the specification fixes for free-text narrative. */
+const COMMENT_NOTE = { system: SNOMED, code: '37331000000100', display: 'Comment note' };
+
+/**
+ * The free text a clinician typed into a consultation, as an Observation narrative (the
+ * specification's "Observation - narrative": the comment-note code, the text in `comment`, the
+ * consultation as context). It is an item of the consultations area: it reaches a consumer through
+ * the consultation's heading, never as uncategorised data.
+ */
+export function consultationNarrativeItem(id: string, consultation: Pick<Consultation, 'id' | 'patientId' | 'clinicianId' | 'start'>, text: string, confidential = false): RecordItem {
+  const resource = {
+    resourceType: 'Observation',
+    id,
+    meta: { profile: [PROFILES.observation] },
+    identifier: [{ system: RECORD_ITEM_IDENTIFIER_SYSTEM, value: id }],
+    status: 'final',
+    code: { coding: [COMMENT_NOTE] },
+    subject: reference(`Patient/${consultation.patientId}`),
+    context: reference(`Encounter/${consultation.id}`),
+    effectiveDateTime: consultation.start,
+    issued: consultation.start,
+    performer: [reference(`Practitioner/${consultation.clinicianId}`)],
+    comment: text,
+  };
+  return { id, area: 'consultations', resourceType: 'Observation', resource, effective: consultation.start, status: 'final', confidential };
+}

@@ -194,7 +194,11 @@ const SECTIONS: Record<RecordSection, Section> = {
     parameter: 'includeImmunisations',
     request: { immunisations: { includeNotGiven: true } },
     header: ['Vaccination', 'Date', 'Given'],
-    rows: (r) => r.immunisations.map((i) => [i.vaccine.text, day(i.date), i.notGiven ? 'not given' : 'given']),
+    rows: (r) => [
+      ...r.immunisations.map((i) => [i.vaccine.text, day(i.date), i.notGiven ? 'not given' : 'given']),
+      // Consent and dissent records, in the original words the practice recorded.
+      ...r.immunisationStatus.map((s) => [s.name.text, day(s.date), s.ended ? `consent record, ended ${day(s.ended)}` : 'consent record']),
+    ],
   },
   observations: {
     title: 'Observations',

@@ -9,8 +9,9 @@ import type { DatePeriod } from './structured-parameters.ts';
  * Consultations (structured.md §5.3): the "List of consultations" of the Encounters within the search
  * period (or the N most recent), each with the Lists of its structure — consultation, topics,
  * headings (§5.3.1) — and every item inside, whatever area it belongs to, grouped into the
- * "Consultations - ..." secondary Lists, with the problems its topics were linked to. A confidential
- * item is left out of the structure without trace; a heading or topic left empty is suppressed.
+ * "Consultations - ..." secondary Lists, with the problems its topics were linked to, and the free
+ * text typed into it (Observation narrative, an item of this area). A confidential item is left out of
+ * the structure without trace; a heading or topic left empty is suppressed.
  */
 
 type Json = Record<string, unknown>;
@@ -45,6 +46,7 @@ export function consultationsArea(context: LinkContext, options: ConsultationOpt
   const shown = encounters.filter((row) => !row.confidential).map((row) => `Encounter/${row.id}`);
   const secondary = new SecondaryLists('Consultations');
   const servedLists: Served[] = [];
+  const narratives: Served[] = [];
 
   /**
    * Serves a structure List and, first, the Lists it holds; false when nothing in it may be shared
@@ -58,6 +60,13 @@ export function consultationsArea(context: LinkContext, options: ConsultationOpt
       const item = e.item.reference;
       if (!item) return [];
       if (item.startsWith('List/')) return serve(item) ? [e] : [];
+      // The consultation's own free text (Observation narrative) travels with it, in no secondary List.
+      const row = record.row(item);
+      if (row?.area === 'consultations') {
+        if (row.confidential) return [];
+        narratives.push(record.stored(item)!);
+        return [e];
+      }
       const state = secondary.follow(context, item);
       if (state === undefined || state === 'withheld') return [];
       if (state === 'disabled') return [{ item: context.placeholderFor(item) }];
@@ -86,6 +95,6 @@ export function consultationsArea(context: LinkContext, options: ConsultationOpt
     if (top) serve(top[0]);
   }
   const consultations = shown.map((reference) => record.stored(reference)!);
-  const resources = [clinicalList(LIST, patientId, shown.map((reference) => ({ reference })), shown.length < encounters.length, recordWarnings), ...consultations, ...servedLists, ...secondary.build(patientId, recordWarnings)];
+  const resources = [clinicalList(LIST, patientId, shown.map((reference) => ({ reference })), shown.length < encounters.length, recordWarnings), ...consultations, ...servedLists, ...narratives, ...secondary.build(patientId, recordWarnings)];
   return { resources };
 }

@@ -2,7 +2,9 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { EXTENSIONS } from '@gpconnect/fhir';
 import { testStoreBackends } from '../../../store/src/testing.ts';
-import { bundleEntries, expectResource, startProvider, TODAY, type ProviderUnderTest } from '../test-support.ts';
+import { bundleEntries, expectResource, NOW, PRACTICE, startProvider, TODAY, type ProviderUnderTest } from '../test-support.ts';
+import { immunisationStatusItem } from '../../../testdata/src/plan-immunisations.ts';
+import { clinicalItemRow } from '../../../testdata/src/record-item.ts';
 
 type Json = Record<string, unknown>;
 
@@ -79,6 +81,49 @@ for (const backend of testStoreBackends()) {
       assert.equal(patient2.list['title'], 'Immunisations');
       assert.deepEqual(patient2.given, [false]);
       assert.ok((await immunisations('9690937278')).list['emptyReason'], 'patient1 has none: an empty List saying so');
+    });
+
+    describe('includeStatus: the consent and dissent records filed with immunisations (§5.5)', () => {
+      const consent = immunisationStatusItem('3-immunisation-status-1', '3', '1', { recorded: daysBefore(910), text: 'Consent given for hepatitis A vaccination' });
+      const dissent = immunisationStatusItem('3-immunisation-status-2', '3', '1', { recorded: daysBefore(710), text: 'Declined hepatitis A vaccination', ended: daysBefore(400) });
+      before(async () => {
+        const row = { practice_ods: PRACTICE.ods, version: 1, last_updated: NOW, fixture: 'test' };
+        await provider.store.db.insertInto('clinical_item').values([consent, dissent].map((item) => clinicalItemRow(row, '3', item))).execute();
+      });
+      const statusOf = (resources: Json[]) => resources.filter((r) => r['resourceType'] === 'Observation').map((o) => [(o['code'] as { text: string }).text, o['effectiveDateTime'] ?? o['effectivePeriod']]);
+      const send = async (part: Json | undefined, area = 'includeImmunisations') => {
+        const body = {
+          resourceType: 'Parameters',
+          parameter: [{ name: 'patientNHSNumber', valueIdentifier: { system: 'https://fhir.nhs.uk/Id/nhs-number', value: '9690937294' } }, part ? { name: area, part: [part] } : { name: area }],
+        };
+        return bundleEntries(expectResource(await provider.send('getStructuredRecord', { body }), 'Bundle') as { entry: { resource: Json }[] });
+      };
+
+      test('returned by default and with includeStatus true, listed in the Immunisations List, the ended dissent with its period', async () => {
+        for (const part of [undefined, { name: 'includeStatus', valueBoolean: true }]) {
+          const resources = await send(part);
+          assert.deepEqual(statusOf(resources), [
+            ['Consent given for hepatitis A vaccination', daysBefore(910)],
+            ['Declined hepatitis A vaccination', { start: daysBefore(710), end: daysBefore(400) }],
+          ]);
+          const coding = (resources.find((r) => r['resourceType'] === 'Observation')!['code'] as { coding: Json[] }).coding;
+          assert.deepEqual(coding, [{ system: 'http://snomed.info/sct', code: '196411000000103', display: 'Transfer-degraded record entry' }]);
+          const list = resources.find((r) => r['resourceType'] === 'List')!;
+          assert.deepEqual((list['entry'] as { item: { reference: string } }[]).map((e) => e.item.reference), ['Observation/3-immunisation-status-1', 'Immunization/3-immunisation-1', 'Observation/3-immunisation-status-2']);
+        }
+      });
+
+      test('includeStatus false: the Immunization resources alone', async () => {
+        const resources = await send({ name: 'includeStatus', valueBoolean: false });
+        assert.deepEqual(statusOf(resources), []);
+        assert.deepEqual((resources.find((r) => r['resourceType'] === 'List')!['entry'] as unknown[]).length, 1);
+      });
+
+      test('never returned as uncategorised data', async () => {
+        const texts = (await send(undefined, 'includeUncategorisedData')).filter((r) => r['resourceType'] === 'Observation').map((o) => (o['code'] as { text?: string }).text);
+        assert.ok(texts.length > 0);
+        assert.deepEqual(texts.filter((t) => t !== undefined && /hepatitis A/.test(t)), []);
+      });
     });
   });
 }

@@ -165,7 +165,8 @@ export class PatientRecord {
         return area === 'investigations' ? (this.reportHolding(reference) ?? single('investigations')) : single('diaryEntries');
       default:
         if (area === 'investigations') return this.reportHolding(reference) ?? single('investigations');
-        return single(area === 'diaryEntries' ? 'diaryEntries' : 'uncategorised');
+        // A consent or dissent record (an Observation) is listed with the immunisations it concerns.
+        return single(area === 'diaryEntries' ? 'diaryEntries' : area === 'immunisations' ? 'immunisations' : 'uncategorised');
     }
   }
 

@@ -37,7 +37,8 @@ const AREA_BUILDERS: Record<StructuredArea, AreaBuilder> = {
     medicationsArea(record.itemsOf('medications'), { includeIssues: parts['includePrescriptionIssues'] !== false, fromDate: parts['medicationSearchFromDate'] as string | undefined }, patientId, recordWarnings),
   consultations: (context, parts) => consultationsArea(context, { period: parts['consultationSearchPeriod'] as DatePeriod | undefined, mostRecent: parts['includeNumberOfMostRecent'] as number | undefined }),
   problems: (context, parts) => problemsArea(context, parts['filterStatus'] as string | undefined),
-  immunisations: ({ record, patientId, recordWarnings }, parts) => immunisationsArea(record.itemsOf('immunisations'), parts['includeNotGiven'] === true, patientId, recordWarnings),
+  immunisations: ({ record, patientId, recordWarnings }, parts) =>
+    immunisationsArea(record.itemsOf('immunisations'), { includeNotGiven: parts['includeNotGiven'] === true, includeStatus: parts['includeStatus'] !== false }, patientId, recordWarnings),
   uncategorised: ({ record, patientId, recordWarnings }, parts) => uncategorisedArea(record.itemsOf('uncategorised'), parts['uncategorisedDataSearchPeriod'] as DatePeriod | undefined, patientId, recordWarnings),
   investigations: ({ record, patientId, recordWarnings }, parts) => investigationsArea(record, parts['investigationSearchPeriod'] as DatePeriod | undefined, patientId, recordWarnings),
   referrals: (context, parts) => withLinkedLetters(context, referralsArea(context.record.itemsOf('referrals'), parts['referralSearchPeriod'] as DatePeriod | undefined, context.patientId, context.recordWarnings)),

@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { readStructuredRecord } from './structured-record.ts';
+import { LIST_CODES, readStructuredRecord } from './structured-record.ts';
 import { structuredRecordParameters } from './structured-request.ts';
 
 /** The GP Connect specification's example responses, as the fhir package keeps them. */
@@ -60,6 +60,45 @@ describe('reading a structured record into the clinician-friendly model', () => 
     ]);
     const referrals = readStructuredRecord(example('referrals')).referrals;
     assert.deepEqual(referrals.map((r) => r.reason?.text), ['Referral to counselor', 'Referral to physiotherapist'], 'in the order of the List');
+  });
+
+  test('consent and dissent records in the Immunisations List are read as observations, in their original words, with when they ended', () => {
+    const bundle = example('immunisations') as { entry: { resource: Record<string, unknown> }[] };
+    const list = bundle.entry.find((e) => e.resource['resourceType'] === 'List')!.resource as { entry: { item: { reference: string } }[] };
+    list.entry.push({ item: { reference: 'Observation/dissent-1' } });
+    bundle.entry.push({
+      resource: {
+        resourceType: 'Observation',
+        id: 'dissent-1',
+        status: 'final',
+        code: { coding: [{ system: 'http://snomed.info/sct', code: '196411000000103', display: 'Transfer-degraded record entry' }], text: 'Declined hepatitis A vaccination' },
+        effectivePeriod: { start: '2019-06-01', end: '2019-06-20' },
+      },
+    });
+    const record = readStructuredRecord(bundle);
+    assert.equal(record.immunisations.length, 1, 'the vaccination itself is still an immunisation');
+    assert.deepEqual(record.immunisationStatus.map((s) => [s.name.text, s.name.code, s.date, s.ended]), [['Declined hepatitis A vaccination', '196411000000103', '2019-06-01', '2019-06-20']]);
+    assert.deepEqual(record.uncategorised, []);
+  });
+
+  test('a consultation\'s free text (Observation narrative) is labelled with what the clinician wrote, coded items with their term', () => {
+    const sct = (code: string, display: string) => ({ coding: [{ system: 'http://snomed.info/sct', code, display }] });
+    const list = (id: string, code: string, title: string, items: string[]) => ({ resourceType: 'List', id, title, code: sct(code, title), encounter: { reference: 'Encounter/e1' }, entry: items.map((reference) => ({ item: { reference } })) });
+    const bundle = {
+      resourceType: 'Bundle',
+      type: 'collection',
+      entry: [
+        { resourceType: 'List', id: 'all', code: sct(LIST_CODES.consultations, 'List of consultations'), entry: [{ item: { reference: 'Encounter/e1' } }] },
+        { resourceType: 'Encounter', id: 'e1', status: 'finished', type: [{ text: 'Surgery consultation' }], period: { start: '2026-01-05T10:00:00+00:00' } },
+        list('c1', '325851000000107', 'Surgery consultation', ['List/t1']),
+        list('t1', '25851000000105', 'Cough', ['List/h1']),
+        list('h1', '24781000000107', 'History', ['Observation/n1', 'Observation/o1']),
+        { resourceType: 'Observation', id: 'n1', status: 'final', code: sct('37331000000100', 'Comment note'), comment: 'Cough for a few days.' },
+        { resourceType: 'Observation', id: 'o1', status: 'final', code: sct('49727002', 'Cough') },
+      ].map((resource) => ({ resource })),
+    };
+    const [consultation] = readStructuredRecord(bundle).consultations;
+    assert.deepEqual(consultation!.topics[0]!.headings[0]!.items.map((i) => i.label), ['Cough for a few days.', 'Cough']);
   });
 
   test('a malformed entry (no resource) is skipped, not fatal; an empty Bundle is an empty record', () => {

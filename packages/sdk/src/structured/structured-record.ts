@@ -112,6 +112,8 @@ export interface Immunisation {
 export interface ObservationItem {
   name: Concept;
   date: string | undefined;
+  /** When a record with a period ended (a consent or dissent later withdrawn). */
+  ended: string | undefined;
   value: string | undefined;
   /** Blood pressure and other multi-part observations. */
   components: { name: Concept; value: string | undefined }[];
@@ -158,6 +160,8 @@ export interface StructuredRecord {
   problems: Problem[];
   consultations: Consultation[];
   immunisations: Immunisation[];
+  /** Consent and dissent records filed with the immunisations (asked for with `includeStatus`). */
+  immunisationStatus: ObservationItem[];
   uncategorised: ObservationItem[];
   investigations: Investigation[];
   referrals: Referral[];
@@ -183,6 +187,8 @@ export const LIST_CODES = {
 } as const;
 /** Codes providers before 1.6 used for the same Lists. */
 const LEGACY_LIST_CODES: Partial<Record<string, string[]>> = { [LIST_CODES.referrals]: ['886721000000107'] };
+/** Comment note (record artifact): the code of free text (Observation narrative). */
+const COMMENT_NOTE = '37331000000100';
 const CONSULTATION_LEVEL = { consultation: '325851000000107', topic: '25851000000105', heading: '24781000000107' };
 
 const EXT = {
@@ -303,8 +309,21 @@ function itemOf(resource: Json, index: BundleIndex): RecordItem {
   const medication = resource['medicationReference'] ? index.resolve(resource['medicationReference']) : undefined;
   // A vaccination is named by its procedure: the product is often recorded only as unknown.
   const procedure = type === 'Immunization' ? extensions(resource, 'VaccinationProcedure')[0]?.['valueCodeableConcept'] : undefined;
+  // Free text (a consultation's narrative, a comment note) is labelled with what was written.
+  if (type === 'Observation' && typeof resource['comment'] === 'string' && concept(resource['code']).code === COMMENT_NOTE) return { type, label: resource['comment'], resource };
   const coded = medication?.['code'] ?? resource['code'] ?? procedure ?? resource['vaccineCode'] ?? (resource['reasonCode'] as unknown[] | undefined)?.[0] ?? (resource['type'] as unknown[] | undefined)?.[0];
   return { type, label: coded ? concept(coded).text : type, resource };
+}
+
+function readObservation(observation: Json): ObservationItem {
+  return {
+    name: concept(observation['code']),
+    date: effective(observation),
+    ended: (observation['effectivePeriod'] as { end?: string } | undefined)?.end,
+    value: valueText(observation),
+    components: ((observation['component'] as Json[] | undefined) ?? []).map((c) => ({ name: concept(c['code']), value: valueText(c) })),
+    resource: observation,
+  };
 }
 
 function readProblem(condition: Json, index: BundleIndex): Problem {
@@ -391,15 +410,8 @@ export function readStructuredRecord(bundle: Json): StructuredRecord {
     immunisations: entriesOf(LIST_CODES.immunisations)
       .filter((r) => r['resourceType'] === 'Immunization')
       .map((r) => ({ vaccine: concept(r['vaccineCode']), date: r['date'] as string | undefined, notGiven: r['notGiven'] === true, resource: r })),
-    uncategorised: entriesOf(LIST_CODES.uncategorised)
-      .filter((r) => r['resourceType'] === 'Observation')
-      .map((r) => ({
-        name: concept(r['code']),
-        date: effective(r),
-        value: valueText(r),
-        components: ((r['component'] as Json[] | undefined) ?? []).map((c) => ({ name: concept(c['code']), value: valueText(c) })),
-        resource: r,
-      })),
+    immunisationStatus: entriesOf(LIST_CODES.immunisations).filter((r) => r['resourceType'] === 'Observation').map(readObservation),
+    uncategorised: entriesOf(LIST_CODES.uncategorised).filter((r) => r['resourceType'] === 'Observation').map(readObservation),
     investigations: entriesOf(LIST_CODES.investigations).filter((r) => r['resourceType'] === 'DiagnosticReport').map((r) => readInvestigation(r, index)),
     referrals: entriesOf(LIST_CODES.referrals)
       .filter((r) => r['resourceType'] === 'ReferralRequest')

@@ -190,6 +190,28 @@ describe('generated records (testdata generate)', () => {
     assert.ok(items.some((row) => row.resource_type === 'Condition' && JSON.parse(row.resource).extension.some((e: { url: string }) => e.url.endsWith('RelatedProblemHeader-1'))), 'related problems');
   });
 
+  test('an acute illness\'s consultation has the GP\'s free text under History; each hepatitis A dose has the consent or refusal of that day', () => {
+    const items = patients.flatMap((p) => p.clinicalItems);
+    const narratives = items.filter((row) => row.area === 'consultations' && row.resource_type === 'Observation');
+    assert.ok(narratives.length > 0);
+    const lists = new Map(items.filter((row) => row.resource_type === 'List').map((row) => [`List/${row.id}`, JSON.parse(row.resource) as Json]));
+    for (const row of narratives) {
+      const note = JSON.parse(row.resource) as Json;
+      assert.equal(codeOf(note), '37331000000100');
+      const heading = [...lists.values()].find((list) => (list['entry'] as { item: { reference: string } }[]).some((e) => e.item.reference === `Observation/${row.id}`));
+      assert.equal(heading?.['title'], 'History', row.id);
+      assert.equal((heading!['encounter'] as { reference: string }).reference, (note['context'] as { reference: string }).reference);
+    }
+    const doses = items.filter((row) => row.resource_type === 'Immunization');
+    const statuses = items.filter((row) => row.area === 'immunisations' && row.resource_type === 'Observation');
+    assert.ok(doses.length > 0);
+    for (const dose of doses) {
+      const status = statuses.find((s) => s.patient_id === dose.patient_id && String(s.effective_at) === String(dose.effective_at));
+      const text = (JSON.parse(status!.resource) as { code: { text: string } }).code.text;
+      assert.equal(text, dose.status === 'not-given' ? 'Declined hepatitis A vaccination' : 'Consent given for hepatitis A vaccination', dose.id);
+    }
+  });
+
   test('registered at the target practice with its directory, the same person on PDS', () => {
     for (const { patient, pdsPerson } of patients) {
       const resource = JSON.parse(patient.resource) as { name: { family: string; given: string[] }[]; birthDate: string; gender: string; managingOrganization: { reference: string }; identifier: { value: string }[] };

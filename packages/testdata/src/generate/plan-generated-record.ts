@@ -1,6 +1,6 @@
 import { addDays, formatIsoDate, minutesAfter, parseIsoDate } from '../dates.ts';
 import { allergyItem, AMOXICILLIN as AMOXICILLIN_ALLERGY, ASPIRIN as ASPIRIN_ALLERGY, ITCHY_RASH, PEANUT, type Substance } from '../plan-allergies.ts';
-import { immunisationItem } from '../plan-immunisations.ts';
+import { immunisationItem, immunisationStatusItem } from '../plan-immunisations.ts';
 import { FBC_RESULTS, FULL_BLOOD_COUNT_TEST, reportItems, type ReportRecord } from '../plan-investigations.ts';
 import { AMOXICILLIN, courseItems, type MedicationCourse } from '../plan-medications.ts';
 import { BMI, observationItem, RESPIRATORY_RATE, TEMPERATURE, type ObservationContent } from '../plan-observations.ts';
@@ -8,7 +8,7 @@ import { COUNSELLING, MEDICATION_REVIEW_DUE, PHYSIOTHERAPY, recallItem, referral
 import type { RecordItem } from '../record-item.ts';
 import { ACUTE_BRONCHITIS, COUGH, FEVER, UPPER_RESPIRATORY_INFECTION, type Concept } from './clinical-concepts.ts';
 import { LONG_TERM_CONDITIONS, type LongTermCondition } from './long-term-conditions.ts';
-import { consultationItems, problemItem, type ConsultationHeading, type ProblemHeader } from '../render-problems-and-consultations.ts';
+import { consultationItems, consultationNarrativeItem, problemItem, type ConsultationHeading, type ProblemHeader } from '../render-problems-and-consultations.ts';
 import type { SeededRandom } from './seeded-random.ts';
 import type { AgeBand } from './synthetic-people.ts';
 
@@ -57,6 +57,8 @@ interface ConsultationDraft {
   topic: string;
   problem?: ProblemDraft | undefined;
   headings: { title: ConsultationHeading['title']; items: RecordItem[] | CourseDraft[] }[];
+  /** What the clinician typed under a heading (one more item), first under it. */
+  narrative?: { heading: ConsultationHeading['title']; text: string } | undefined;
 }
 
 class RecordDraft {
@@ -114,8 +116,8 @@ class RecordDraft {
   }
 
   /**
-   * A laboratory report with its request, specimen, test group and results: 4 + results items. No
-   * filing comment: its comment-note code is in none of the allowed sources.
+   * A laboratory report with its request, specimen, test group and results: 4 + results items, no
+   * filing comment.
    */
   report(issuedOn: string, test: ReportRecord['test'], results: ReportRecord['results'], confidential = false): RecordItem {
     const parts = reportItems(this.nextId('investigation'), this.context.patientId, this.clinician(), { test, results, issuedOn }, confidential);
@@ -126,10 +128,15 @@ class RecordDraft {
     const id = this.nextId('consultation');
     const start = at(draft.date, `${String(this.context.random.int(8, 17)).padStart(2, '0')}:${this.context.random.pick(['00', '10', '20', '30', '40', '50'])}`);
     const referenceOf = (entry: RecordItem | CourseDraft) => ('base' in entry ? `MedicationRequest/${entry.base}-plan` : `${entry.resourceType}/${entry.id}`);
-    const headings = draft.headings.map((h) => ({ title: h.title, items: h.items.map(referenceOf) }));
-    const consultation = { id, patientId: this.context.patientId, clinicianId: this.gp, type: draft.type, start, end: minutesAfter(start, 10), topics: [{ title: draft.topic, problemId: draft.problem?.id, headings }] };
+    const coded = draft.headings.map((h) => ({ title: h.title, items: h.items.map(referenceOf) }));
+    const who = { id, patientId: this.context.patientId, clinicianId: this.gp, start };
+    const narrative = draft.narrative && consultationNarrativeItem(this.nextId('narrative'), who, draft.narrative.text, draft.problem?.confidential);
+    const headings = coded.map((h) => (narrative && h.title === draft.narrative?.heading ? { ...h, items: [`Observation/${narrative.id}`, ...h.items] } : h));
+    const consultation = { ...who, type: draft.type, end: minutesAfter(start, 10), topics: [{ title: draft.topic, problemId: draft.problem?.id, headings }] };
     for (const item of consultationItems(consultation, draft.problem?.confidential)) this.add(item);
-    if (draft.problem) draft.problem.related.push(`Encounter/${id}`, ...headings.flatMap((h) => h.items));
+    if (narrative) this.add(narrative);
+    // A problem links the consultation and its coded content; the free text stays with the consultation.
+    if (draft.problem) draft.problem.related.push(`Encounter/${id}`, ...coded.flatMap((h) => h.items));
     return id;
   }
 }
@@ -230,7 +237,7 @@ function acuteIllness(record: RecordDraft, date: string): { date: string; add: (
   const treated = illness.treatment !== undefined;
   return {
     date,
-    cost: consultationCost(treated ? 3 : 2, 3 + (treated ? 4 : 0)) + 1,
+    cost: consultationCost(treated ? 3 : 2, 4 + (treated ? 4 : 0)) + 1,
     add: () => {
       const random = record.context.random;
       const symptom = record.observation(date, { concept: illness.symptom });
@@ -240,7 +247,7 @@ function acuteIllness(record: RecordDraft, date: string): { date: string; add: (
       const problem: ProblemDraft = { id: record.nextId('problem'), patientId: record.context.patientId, asserterId: record.gp, code: illness.diagnosis, actualProblem: `Observation/${diagnosis.id}`, significance: 'minor', clinicalStatus: 'inactive', confidential: false, onset: date, abated: addDays(date, 14) < record.context.today ? addDays(date, 14) : undefined, related: course.map((c) => `MedicationRequest/${c.base}-plan`), relatedProblems: [] };
       record.reserve(1);
       record.problems.push(problem);
-      problem.context = `Encounter/${record.consultation({ date, type: 'Surgery consultation', topic: illness.diagnosis.display, problem, headings: [{ title: 'History', items: [symptom] }, { title: 'Examination', items: [temperature, diagnosis] }, ...(course.length ? [{ title: 'Plan' as const, items: course }] : [])] })}`;
+      problem.context = `Encounter/${record.consultation({ date, type: 'Surgery consultation', topic: illness.diagnosis.display, problem, headings: [{ title: 'History', items: [symptom] }, { title: 'Examination', items: [temperature, diagnosis] }, ...(course.length ? [{ title: 'Plan' as const, items: course }] : [])], narrative: { heading: 'History', text: `${illness.symptom.display} for a few days. Eating and drinking; no shortness of breath. Advised fluids and rest, to return if worse.` } })}`;
     },
   };
 }
@@ -259,12 +266,15 @@ function allergiesAndImmunisations(record: RecordDraft): void {
     const ended = substance !== PEANUT && random.chance(0.2) ? { on: record.dateBetween(recorded, span.to), reason: 'Tolerated on re-challenge' } : undefined;
     record.add(allergyItem(id, record.context.patientId, record.gp, { substance, recorded, reaction: { manifestation: ITCHY_RASH, severity: 'mild' }, ended }));
   }
-  // Hepatitis A before travel: the only vaccination the allowed codes describe.
-  if (record.context.ageBand !== 'child' && random.chance(0.3) && record.fits(1)) {
+  // Hepatitis A before travel, the only vaccination the allowed codes describe: a dose and the consent
+  // (or refusal) recorded that day, two items.
+  if (record.context.ageBand !== 'child' && random.chance(0.3) && record.fits(2)) {
     const id = record.nextId('immunisation');
     const date = record.dateBetween(span.from, span.to);
     const notGiven = random.chance(0.1);
     record.add(immunisationItem(id, record.context.patientId, record.clinician(), { date, notGiven }));
+    const text = notGiven ? 'Declined hepatitis A vaccination' : 'Consent given for hepatitis A vaccination';
+    record.add(immunisationStatusItem(record.nextId('immunisation-status'), record.context.patientId, record.gp, { recorded: date, text }));
   }
   if (record.context.ageBand !== 'child' && random.chance(0.2) && record.fits(1)) {
     const id = record.nextId('referral');

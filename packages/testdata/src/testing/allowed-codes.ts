@@ -3,7 +3,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 /**
  * Test support: the clinical codes test data may use, and the codings and references inside a
  * resource. Every SNOMED CT, dm+d and CTV3 code of the allowed sources: the code lists in
- * ../../fixtures/codelists (verbatim copies of ../shared/terminology) and the specification's examples.
+ * ../../fixtures/codelists (verbatim copies of ../shared/terminology), the specification's examples,
+ * and the codes its guidance prescribes by number (SPEC_PRESCRIBED_CODES).
  */
 export function allowedCodes(): Set<string> {
   const codes = new Set<string>();
@@ -13,8 +14,17 @@ export function allowedCodes(): Set<string> {
   }
   const examples = new URL('../../../fhir/src/__fixtures__/spec-examples/', import.meta.url);
   for (const file of readdirSync(examples)) for (const coding of codingsOf(JSON.parse(readFileSync(new URL(file, examples), 'utf8')))) codes.add(coding.code.trim()); // one example writes " 86290005"
+  for (const code of SPEC_PRESCRIBED_CODES) codes.add(code);
   return codes;
 }
+
+/**
+ * Codes the specification's guidance names outright rather than in an example: "Transfer-degraded
+ * record entry", which the Access Record Structured immunisation guidance (Degraded records) requires
+ * for a consent or dissent no SNOMED CT concept describes, and "Comment note", the fixed code of its
+ * Observation - narrative (free text).
+ */
+const SPEC_PRESCRIBED_CODES = ['196411000000103', '37331000000100'];
 
 /** The code systems whose codes must come from an allowed source (List codes name structure, not content). */
 export const CLINICAL_CODE_SYSTEMS: ReadonlySet<string> = new Set(['http://snomed.info/sct', 'http://read.info/ctv3']);

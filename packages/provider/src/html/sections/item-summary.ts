@@ -1,6 +1,10 @@
 import { referencesOf } from '../../structured/patient-record.ts';
 import { conceptText, quantityText, type CareRecord, type Json } from '../care-record.ts';
 
+/** Comment note (record artifact): the code of free text, a consultation's narrative or a filing comment. */
+const COMMENT_NOTE = '37331000000100';
+export const isCommentNote = (resource: Json) => ((resource['code'] as { coding?: { code?: string }[] } | undefined)?.coding ?? []).some((c) => c.code === COMMENT_NOTE);
+
 /**
  * How one clinical item reads in a line of text (a consultation's contents): what it is, and its
  * value when it has one.
@@ -22,6 +26,8 @@ export function itemSummary(resource: Json, record: CareRecord): string {
       return `Investigation: ${tested.length > 0 ? tested.join(', ') : conceptText(resource['code'])}`;
     }
     case 'Observation': {
+      // Free text (a consultation's narrative, a comment) reads as what was written.
+      if (isCommentNote(resource) && typeof resource['comment'] === 'string') return resource['comment'];
       const value = observationValue(resource);
       return `${conceptText(resource['code'])}${value ? ` ${value}` : ''}`;
     }

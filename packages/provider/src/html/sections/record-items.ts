@@ -1,7 +1,7 @@
 import { byDateDescending, conceptText, extension, noteLines, quantityText, rangeText, type CareRecord, type CareRecordItem, type Json } from '../care-record.ts';
 import { formatHtmlDate, isoDate } from '../html-dates.ts';
 import { dateCell, textCell, type Cell, type Row, type Table } from '../section-view.ts';
-import { observationValue } from './item-summary.ts';
+import { isCommentNote, observationValue } from './item-summary.ts';
 
 /**
  * The single-table sections (access-record-html.md §5): clinical items (CLI: coded entries with no
@@ -13,8 +13,7 @@ import { observationValue } from './item-summary.ts';
 const observationDate = (o: Json) => isoDate(o['effectiveDateTime']) ?? isoDate((o['effectivePeriod'] as Json | undefined)?.['start']) ?? isoDate(o['issued']);
 const hasValue = (o: Json) => Object.keys(o).some((key) => key.startsWith('value')) || Array.isArray(o['component']);
 /** Filing comments travel with their report; they are not observations of the patient. */
-const FILING_COMMENT = '37331000000100';
-const isFilingComment = (o: Json) => o['status'] === 'unknown' && JSON.stringify(o['code']).includes(FILING_COMMENT);
+const isFilingComment = (o: Json) => o['status'] === 'unknown' && isCommentNote(o);
 
 function pointRow(date: string | undefined, cells: readonly Cell[], confidential: boolean): Row {
   return { cells: [dateCell(date), ...cells], period: { start: date, end: date }, confidential };
