@@ -81,7 +81,7 @@ function authorise(request: FastifyRequest, directory: Directory, hop: Hop, mayS
 
 /**
  * Sends the request on to `target` with its method, headers and body; resolves with the provider's
- * answer as soon as its status and headers arrive, the body still streaming (a document runs to
+ * answer as soon as its status and headers arrive, the body still to be read (a document runs to
  * megabytes, which the proxy passes on without holding).
  */
 function send(request: FastifyRequest, target: string, timeoutMs: number, agent: HttpsAgent | undefined): Promise<IncomingMessage> {
@@ -99,11 +99,27 @@ function send(request: FastifyRequest, target: string, timeoutMs: number, agent:
   });
 }
 
+/** Answers up to this size are read whole and relayed in one write; larger ones stream through. */
+const WHOLE_ANSWER_BYTES = 64 * 1024;
+
+async function readWhole(answer: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of answer) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
 async function forward(request: FastifyRequest, reply: FastifyReply, target: string, timeoutMs: number, agent: HttpsAgent | undefined): Promise<FastifyReply> {
   const answer = await send(request, target, timeoutMs, agent);
+  const length = Number(answer.headers['content-length']);
+  const body =
+    length <= WHOLE_ANSWER_BYTES
+      ? await readWhole(answer).catch(() => {
+          throw sspErrors.unreachable(target);
+        })
+      : answer;
   reply.code(answer.statusCode ?? 502);
   for (const [name, value] of Object.entries(answer.headers)) if (!NOT_RETURNED.has(name) && value !== undefined) reply.header(name, value);
-  return reply.send(answer);
+  return reply.send(body);
 }
 
 /**

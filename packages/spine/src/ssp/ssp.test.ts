@@ -72,6 +72,34 @@ for (const backend of testStoreBackends()) {
       assert.deepEqual(audit.map((a) => a.interaction), ['readPatient']);
     });
 
+    test('answers are relayed byte for byte with the provider\'s Content-Length: a small one read whole, a large one streamed through', async () => {
+      const proxy = await ssp();
+      const everything = ['includeConsultations', 'includeProblems', 'includeImmunisations', 'includeUncategorisedData', 'includeInvestigations', 'includeReferrals', 'includeDiaryEntries'];
+      const record = JSON.stringify({
+        resourceType: 'Parameters',
+        parameter: [{ name: 'patientNHSNumber', valueIdentifier: { system: 'https://fhir.nhs.uk/Id/nhs-number', value: '9690937286' } }, ...everything.map((name) => ({ name }))],
+      });
+      const structured = `${providerUrl}/B82617/STU3/1/gpconnect/structured/Patient/$gpc.getstructuredrecord`;
+      // Uncompressed, so that the sizes are the bodies' own (fetch would unzip what it asked to be zipped).
+      const identity = { 'accept-encoding': 'identity' };
+      const cases = [
+        { target: `${root()}/Patient/2`, init: { headers: identity } },
+        { target: structured, init: { method: 'POST', name: 'getStructuredRecord' as const, body: record, headers: { ...identity, 'content-type': 'application/fhir+json' } } },
+      ];
+      const sizes: number[] = [];
+      for (const { target, init } of cases) {
+        const traceId = `relay-${sizes.length}`;
+        const via = await call(proxy, target, { ...init, headers: { ...init.headers, 'ssp-traceid': traceId } });
+        const direct = await fetch(target, { method: init.method ?? 'GET', headers: { ...gpconnectHeaders(init.name ?? 'readPatient', { toAsid: PRACTICE_ASID, now: Math.floor(Date.now() / 1000), traceId }), ...init.headers }, ...(init.body ? { body: init.body } : {}) });
+        const expected = Buffer.from(await direct.arrayBuffer());
+        assert.equal(via.statusCode, 200, via.body.slice(0, 300));
+        assert.equal(via.headers['content-length'], direct.headers.get('content-length'));
+        assert.ok(via.rawPayload.equals(expected), target);
+        sizes.push(expected.length);
+      }
+      assert.ok(sizes[0]! < 64 * 1024 && sizes[1]! > 64 * 1024, `sizes ${sizes.join(', ')}: one each side of the whole-answer limit`);
+    });
+
     test('POST bodies and provider errors pass through, status and headers included', async () => {
       const proxy = await ssp();
       const person = { nhsNumber: '9651258500', family: 'REA', given: 'Clive', gender: 'male', birthDate: '1951-03-10' };
