@@ -91,6 +91,9 @@ describe('gpconnect up with mutual TLS, the default (general.md §11), and the c
     assert.match(whole, /Medication review due/);
     assert.match(whole, /Stable angina\s+active\s+major\s+\S+\s+Aspirin 75mg dispersible tablets/);
     assert.match(whole, /First hepatitis A vaccination\s+inactive\s+minor\s+\S+\s+\S+\s+First hepatitis A vaccination/);
+    // A dose is named by its vaccination procedure, not by a product recorded only as unknown.
+    assert.match(whole, /^First hepatitis A vaccination\s+\d{4}-\d{2}-\d{2}\s+given$/m);
+    assert.doesNotMatch(whole, /^Unknown\s/m);
     assert.match(whole, /Depressive disorder\s+active\s+minor\s+\S+\s+Referral to counselor; Surgery consultation/);
     assert.match(whole, /Surgery consultation\s+Hypertension review\s+Examination\s+On examination - blood pressure reading/);
     assert.match(whole, /Surgery consultation \(draft\)\s+Rash after antibiotics\s+History\s+Amoxicillin 250mg capsules/);

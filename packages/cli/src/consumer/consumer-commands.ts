@@ -195,7 +195,7 @@ const SECTIONS: Record<RecordSection, Section> = {
     request: { immunisations: { includeNotGiven: true } },
     header: ['Vaccination', 'Date', 'Given'],
     rows: (r) => [
-      ...r.immunisations.map((i) => [i.vaccine.text, day(i.date), i.notGiven ? 'not given' : 'given']),
+      ...r.immunisations.map((i) => [i.vaccination.text, day(i.date), i.notGiven ? 'not given' : 'given']),
       // Consent and dissent records, in the original words the practice recorded.
       ...r.immunisationStatus.map((s) => [s.name.text, day(s.date), s.ended ? `consent record, ended ${day(s.ended)}` : 'consent record']),
     ],

@@ -53,6 +53,10 @@ describe('reading a structured record into the clinician-friendly model', () => 
     const immunisations = readStructuredRecord(example('immunisations')).immunisations;
     assert.equal(immunisations.length, 1);
     assert.equal(immunisations[0]!.date, '2019-06-28');
+    // Named by the vaccination procedure, not by the product, which the example records only as a null flavour.
+    const procedure = ((immunisations[0]!.resource['extension'] as { url: string; valueCodeableConcept?: { coding: { display: string }[] } }[]).find((e) => e.url.endsWith('VaccinationProcedure-1'))!.valueCodeableConcept!).coding[0]!.display;
+    assert.equal(immunisations[0]!.vaccination.text, procedure);
+    assert.notEqual(immunisations[0]!.vaccination.text, immunisations[0]!.vaccine.text);
     assert.deepEqual(readStructuredRecord(example('uncategorised')).uncategorised.map((o) => [o.name.text, o.value]), [
       ['Temperature', '36.7 C'],
       ['Arterial oxygen saturation breathing room air at rest', '96 %'],

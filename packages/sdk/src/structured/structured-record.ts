@@ -103,6 +103,12 @@ export interface Consultation {
 }
 
 export interface Immunisation {
+  /**
+   * The vaccination given (or not given): its procedure, which names a vaccination even where the
+   * product is recorded only as unknown; the product's term when there is no procedure.
+   */
+  vaccination: Concept;
+  /** The product (often a null flavour: unknown). */
   vaccine: Concept;
   date: string | undefined;
   notGiven: boolean;
@@ -303,12 +309,17 @@ function readMedication(statement: Json, index: BundleIndex, all: readonly Json[
   };
 }
 
+/** The vaccination procedure an Immunization records (its extension), if any. */
+function vaccinationProcedure(immunization: Json): unknown {
+  return extensions(immunization, 'VaccinationProcedure')[0]?.['valueCodeableConcept'];
+}
+
 /** A label for an item: its code's term; for a medication request or statement, its medication's name. */
 function itemOf(resource: Json, index: BundleIndex): RecordItem {
   const type = resource['resourceType'] as string;
   const medication = resource['medicationReference'] ? index.resolve(resource['medicationReference']) : undefined;
   // A vaccination is named by its procedure: the product is often recorded only as unknown.
-  const procedure = type === 'Immunization' ? extensions(resource, 'VaccinationProcedure')[0]?.['valueCodeableConcept'] : undefined;
+  const procedure = type === 'Immunization' ? vaccinationProcedure(resource) : undefined;
   // Free text (a consultation's narrative, a comment note) is labelled with what was written.
   if (type === 'Observation' && typeof resource['comment'] === 'string' && concept(resource['code']).code === COMMENT_NOTE) return { type, label: resource['comment'], resource };
   const coded = medication?.['code'] ?? resource['code'] ?? procedure ?? resource['vaccineCode'] ?? (resource['reasonCode'] as unknown[] | undefined)?.[0] ?? (resource['type'] as unknown[] | undefined)?.[0];
@@ -409,7 +420,7 @@ export function readStructuredRecord(bundle: Json): StructuredRecord {
     consultations: entriesOf(LIST_CODES.consultations).filter((r) => r['resourceType'] === 'Encounter').map((e) => readConsultation(e, lists, index)),
     immunisations: entriesOf(LIST_CODES.immunisations)
       .filter((r) => r['resourceType'] === 'Immunization')
-      .map((r) => ({ vaccine: concept(r['vaccineCode']), date: r['date'] as string | undefined, notGiven: r['notGiven'] === true, resource: r })),
+      .map((r) => ({ vaccination: concept(vaccinationProcedure(r) ?? r['vaccineCode']), vaccine: concept(r['vaccineCode']), date: r['date'] as string | undefined, notGiven: r['notGiven'] === true, resource: r })),
     immunisationStatus: entriesOf(LIST_CODES.immunisations).filter((r) => r['resourceType'] === 'Observation').map(readObservation),
     uncategorised: entriesOf(LIST_CODES.uncategorised).filter((r) => r['resourceType'] === 'Observation').map(readObservation),
     investigations: entriesOf(LIST_CODES.investigations).filter((r) => r['resourceType'] === 'DiagnosticReport').map((r) => readInvestigation(r, index)),
