@@ -2,6 +2,7 @@ import { PROFILES } from '@gpconnect/fhir';
 import { addDays } from './dates.ts';
 import { RECORD_ITEM_IDENTIFIER_SYSTEM } from './plan-allergies.ts';
 import { clinicalItemRow, type PlannedClinicalItemRow, type RecordItem } from './record-item.ts';
+import { observationHead } from './plan-observations.ts';
 import type { ResourceRow } from './planned-row.ts';
 
 /**
@@ -103,11 +104,7 @@ export interface ImmunisationStatus {
  */
 export function immunisationStatusItem(id: string, patientId: string, practitionerId: string, status: ImmunisationStatus): RecordItem {
   const resource = {
-    resourceType: 'Observation',
-    id,
-    meta: { profile: [PROFILES.observation] },
-    identifier: [{ system: RECORD_ITEM_IDENTIFIER_SYSTEM, value: id }],
-    status: 'final',
+    ...observationHead(id),
     code: { coding: [TRANSFER_DEGRADED], text: status.text },
     subject: { reference: `Patient/${patientId}` },
     ...(status.ended ? { effectivePeriod: { start: status.recorded, end: status.ended } } : { effectiveDateTime: status.recorded }),

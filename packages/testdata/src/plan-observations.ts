@@ -58,6 +58,11 @@ const OBSERVATIONS: Record<string, Observation[]> = {
 const coding = (m: { code: string; display: string }) => ({ coding: [{ system: SNOMED, code: m.code, display: m.display }] });
 const quantity = (m: Measure, value: number) => ({ value, unit: m.unit, system: UCUM, code: m.ucum });
 
+/** What every stored Observation starts with: its profile, its record identifier, and status final. */
+export function observationHead(id: string): Record<string, unknown> {
+  return { resourceType: 'Observation', id, meta: { profile: [PROFILES.observation] }, identifier: [{ system: RECORD_ITEM_IDENTIFIER_SYSTEM, value: id }], status: 'final' };
+}
+
 /** CareConnect-GPC-Observation-1 as the uncategorised data area serves it (structured.md §5.6). */
 export function renderObservation(id: string, patientId: string, performerId: string, observation: ObservationRecord): Record<string, unknown> {
   const content =
@@ -73,11 +78,7 @@ export function renderObservation(id: string, patientId: string, performerId: st
         ? { code: coding(observation.measure), valueQuantity: quantity(observation.measure, observation.value) }
         : { code: { coding: [{ system: observation.concept.system ?? SNOMED, code: observation.concept.code, display: observation.concept.display }] } };
   return {
-    resourceType: 'Observation',
-    id,
-    meta: { profile: [PROFILES.observation] },
-    identifier: [{ system: RECORD_ITEM_IDENTIFIER_SYSTEM, value: id }],
-    status: 'final',
+    ...observationHead(id),
     code: content.code,
     subject: { reference: `Patient/${patientId}` },
     effectiveDateTime: observation.effective,

@@ -1,6 +1,7 @@
 import { CODE_SYSTEMS, EXTENSIONS, PROFILES } from '@gpconnect/fhir';
 import { RECORD_ITEM_IDENTIFIER_SYSTEM } from './plan-allergies.ts';
 import type { RecordItem } from './record-item.ts';
+import { observationHead } from './plan-observations.ts';
 import type { Concept } from './generate/clinical-concepts.ts';
 
 /**
@@ -181,11 +182,7 @@ const COMMENT_NOTE = { system: SNOMED, code: '37331000000100', display: 'Comment
  */
 export function consultationNarrativeItem(id: string, consultation: Pick<Consultation, 'id' | 'patientId' | 'clinicianId' | 'start'>, text: string, confidential = false): RecordItem {
   const resource = {
-    resourceType: 'Observation',
-    id,
-    meta: { profile: [PROFILES.observation] },
-    identifier: [{ system: RECORD_ITEM_IDENTIFIER_SYSTEM, value: id }],
-    status: 'final',
+    ...observationHead(id),
     code: { coding: [COMMENT_NOTE] },
     subject: reference(`Patient/${consultation.patientId}`),
     context: reference(`Encounter/${consultation.id}`),

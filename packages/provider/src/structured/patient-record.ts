@@ -26,7 +26,8 @@ export interface LinkedItem {
   servedAs?: 'comment-note';
 }
 
-const COMMENT_NOTE = { system: 'http://snomed.info/sct', code: '37331000000100', display: 'Comment note' };
+/** Comment note (record artifact): the code of free text, a diary entry's note, a narrative, a filing comment. */
+export const COMMENT_NOTE = { system: 'http://snomed.info/sct', code: '37331000000100', display: 'Comment note' };
 
 /** A FHIR instant from a date or dateTime: a bare date is the start of that day (UTC). */
 const instant = (value: string) => (value.length === 10 ? `${value}T00:00:00+00:00` : value);

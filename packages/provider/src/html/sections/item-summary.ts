@@ -1,9 +1,8 @@
-import { referencesOf } from '../../structured/patient-record.ts';
+import { COMMENT_NOTE, referencesOf } from '../../structured/patient-record.ts';
 import { conceptText, quantityText, type CareRecord, type Json } from '../care-record.ts';
 
-/** Comment note (record artifact): the code of free text, a consultation's narrative or a filing comment. */
-const COMMENT_NOTE = '37331000000100';
-export const isCommentNote = (resource: Json) => ((resource['code'] as { coding?: { code?: string }[] } | undefined)?.coding ?? []).some((c) => c.code === COMMENT_NOTE);
+/** Free text: a consultation's narrative or a filing comment. */
+export const isCommentNote = (resource: Json) => ((resource['code'] as { coding?: { code?: string }[] } | undefined)?.coding ?? []).some((c) => c.code === COMMENT_NOTE.code);
 
 /**
  * How one clinical item reads in a line of text (a consultation's contents): what it is, and its
