@@ -4,6 +4,7 @@ import { Kysely, Migrator, PostgresDialect, type MigrationProvider } from 'kysel
 import pg from 'pg';
 import { MIGRATIONS } from './migrations/index.ts';
 import { PgliteDialect } from './pglite-dialect.ts';
+import { PreparingClient } from './prepared.ts';
 import type { Database } from './schema.ts';
 
 export interface StoreConfig {
@@ -58,6 +59,7 @@ export async function openStore(config: StoreConfig = {}): Promise<Store> {
 
 function openPostgres(connectionString: string, max: number, onConnectionError: StoreConfig['onConnectionError']): Store {
   const pool = new pg.Pool({
+    Client: PreparingClient,
     connectionString,
     max,
     types: {

@@ -31,6 +31,29 @@ function utcMidnight(date: string): number {
 
 /** Minutes UK local time is ahead of UTC at `instant` (ms since the epoch): 0 (GMT) or 60 (BST). */
 export function ukOffsetMinutes(instant: number): number {
+  if (instant < WHOLE_HOUR_CHANGES_FROM) return offsetFromIntl(instant);
+  const hour = Math.floor(instant / HOUR_MS);
+  let offset = OFFSET_BY_UTC_HOUR.get(hour);
+  if (offset === undefined) {
+    if (OFFSET_BY_UTC_HOUR.size >= OFFSET_CACHE_LIMIT) OFFSET_BY_UTC_HOUR.clear();
+    offset = offsetFromIntl(instant);
+    OFFSET_BY_UTC_HOUR.set(hour, offset);
+  }
+  return offset;
+}
+
+/**
+ * Asking Intl costs microseconds and a slot search or a booking formats hundreds of times, so offsets
+ * are remembered per UTC hour: since 1972 the UK clocks have changed only on the hour, UTC (02:00
+ * GMT until 1980, 01:00 GMT since), so an offset holds for the whole of a UTC hour. Earlier
+ * instants go to Intl each time (before 1848 London kept its local mean time, offset by seconds).
+ */
+const WHOLE_HOUR_CHANGES_FROM = Date.UTC(1972, 0, 1);
+const HOUR_MS = 3_600_000;
+const OFFSET_CACHE_LIMIT = 100_000;
+const OFFSET_BY_UTC_HOUR = new Map<number, number>();
+
+function offsetFromIntl(instant: number): number {
   const parts = Object.fromEntries(LONDON.formatToParts(new Date(instant)).map((p) => [p.type, Number(p.value)]));
   const wall = Date.UTC(parts['year']!, parts['month']! - 1, parts['day']!, parts['hour']!, parts['minute']!, parts['second']!);
   return Math.round((wall - Math.floor(instant / 1000) * 1000) / MINUTE_MS);

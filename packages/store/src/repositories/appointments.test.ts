@@ -98,5 +98,27 @@ for (const backend of testStoreBackends()) {
         await store.db.updateTable('slot').set({ status: 'busy-unavailable' }).where('id', '=', 's3').execute();
         assert.equal(await book(store, 'a1', ['s3']), 'unavailable');
       }));
+
+    if (backend.name === 'postgres') {
+      test('the plan kept for booking finds slots by key even before the statistics know how many free slots there are', () =>
+        withSlots(backend, async (store) => {
+          // A book of 20,000 free slots loaded before autovacuum has gathered any statistics on them.
+          await sql`alter table slot set (autovacuum_enabled = off)`.execute(store.db);
+          await sql`insert into slot (practice_ods, id, version, resource, last_updated, schedule_id, start_at, end_at, status, delivery_channels)
+            select ${ODS}, 'bulk-' || n, 1, '{}', now(), 'sc1', timestamptz '2030-01-01' + n * interval '10 minutes', timestamptz '2030-01-01' + (n + 1) * interval '10 minutes', 'free', '{In-person}'
+            from generate_series(1, 20000) as n`.execute(store.db);
+          const plan = await store.db.connection().execute(async (connection) => {
+            await sql`set plan_cache_mode = force_generic_plan`.execute(connection);
+            // Preparing the statement on this connection: a booking of a slot that does not exist.
+            await assert.rejects(bookAppointment(connection, appointment('a-missing'), ['no-such-slot']), SlotUnavailableError);
+            const explained = await sql<{ 'QUERY PLAN': string }>`explain execute book_appointment(${sql.lit(ODS)}, '{bulk-7}', 'a1', 1, '{}', now(), null, 'p1', 'booked', now(), now(), now(), null, null)`.execute(connection);
+            await sql`reset plan_cache_mode`.execute(connection);
+            return explained.rows.map((r) => r['QUERY PLAN']).join('\n');
+          });
+          assert.match(plan, /slot_pkey/);
+          assert.doesNotMatch(plan, /slot_free_by_start|Seq Scan on slot/, plan);
+          assert.equal(await book(store, 'a1', ['bulk-7']), 'booked');
+        }));
+    }
   });
 }

@@ -1,5 +1,6 @@
-import { sql, type Insertable, type Kysely, type Selectable, type Transaction } from 'kysely';
+import { type Insertable, type Kysely, type Selectable, type Transaction } from 'kysely';
 import type { AppointmentTable, Database, SlotStatus, SlotTable } from '../schema.ts';
+import { preparedStatement } from '../prepared.ts';
 
 export type NewAppointmentRow = Insertable<AppointmentTable>;
 
@@ -12,6 +13,30 @@ export class SlotUnavailableError extends Error {
 
 const UNIQUE_VIOLATION = '23505';
 
+// The slots are found by key alone and their status read from the locked rows: a plan kept for a
+// prepared statement must not depend on how many free slots the statistics last counted (with a
+// status condition it could scan the practice's free slots for two of them).
+const BOOK_APPOINTMENT = preparedStatement<{ taken: number }>('book_appointment', `
+  with wanted as (
+    select id, status = 'free' as free from slot where practice_ods = $1 and id = any($2::text[]) for update
+  ),
+  complete as (select count(*) filter (where free) = cardinality($2::text[]) as ok from wanted),
+  booked as (
+    insert into appointment (practice_ods, id, version, resource, last_updated, fixture, patient_id, status, start_at, end_at, created_at, booking_org_ods, provenance)
+    select $1, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14
+    where (select ok from complete)
+    returning id
+  ),
+  held as (
+    insert into appointment_slot (practice_ods, appointment_id, slot_id, live)
+    select $1, booked.id, wanted.id, true from booked, wanted
+    returning slot_id
+  ),
+  busy as (
+    update slot set status = 'busy' where practice_ods = $1 and id in (select slot_id from held) returning id
+  )
+  select count(*)::int as taken from busy`);
+
 /**
  * Creates an appointment holding `slotIds` in one statement, so in one transaction of its own (or of
  * the caller's): the slots, locked, must all still be free; then the appointment, its slot holds and
@@ -22,35 +47,19 @@ const UNIQUE_VIOLATION = '23505';
  */
 export async function bookAppointment(db: Kysely<Database>, appointment: NewAppointmentRow, slotIds: readonly string[]): Promise<void> {
   const a = appointment;
-  const ids = sql.join([...new Set(slotIds)]);
+  const ids = [...new Set(slotIds)];
   let taken: number;
   try {
-    const result = await sql<{ taken: number }>`
-      with wanted as (
-        select id from slot where practice_ods = ${a.practice_ods} and id in (${ids}) and status = 'free' for update
-      ),
-      complete as (select count(*) = ${new Set(slotIds).size} as ok from wanted),
-      booked as (
-        insert into appointment (practice_ods, id, version, resource, last_updated, fixture, patient_id, status, start_at, end_at, created_at, booking_org_ods, provenance)
-        select ${a.practice_ods}, ${a.id}, ${a.version}, ${a.resource}, ${a.last_updated}, ${a.fixture ?? null}, ${a.patient_id}, ${a.status}, ${a.start_at}, ${a.end_at}, ${a.created_at}, ${a.booking_org_ods ?? null}, ${a.provenance ?? null}
-        where (select ok from complete)
-        returning id
-      ),
-      held as (
-        insert into appointment_slot (practice_ods, appointment_id, slot_id, live)
-        select ${a.practice_ods}, booked.id, wanted.id, true from booked, wanted
-        returning slot_id
-      ),
-      busy as (
-        update slot set status = 'busy' where practice_ods = ${a.practice_ods} and id in (select slot_id from held) returning id
-      )
-      select count(*)::int as taken from busy`.execute(db);
-    taken = result.rows[0]!.taken;
+    const rows = await BOOK_APPOINTMENT.run(db, [
+      a.practice_ods, ids, a.id, a.version, a.resource, a.last_updated, a.fixture ?? null, a.patient_id, a.status, a.start_at, a.end_at, a.created_at,
+      a.booking_org_ods ?? null, a.provenance ?? null,
+    ]);
+    taken = rows[0]!.taken;
   } catch (error) {
     if ((error as { code?: unknown }).code === UNIQUE_VIOLATION) throw new SlotUnavailableError(slotIds);
     throw error;
   }
-  if (taken !== new Set(slotIds).size) throw new SlotUnavailableError(slotIds);
+  if (taken !== ids.length) throw new SlotUnavailableError(slotIds);
 }
 
 /** Changes to an appointment's row when it is amended or cancelled. */
@@ -135,10 +144,16 @@ export async function findFreeSlots(db: Kysely<Database>, practiceOds: string, f
     .execute();
 }
 
+const SLOTS_BY_ID = preparedStatement<SlotWithSchedule>('slots_by_id', `
+  select slot.*, schedule.location_id, schedule.practitioner_id, schedule.resource as schedule_resource
+  from slot join schedule on schedule.practice_ods = slot.practice_ods and schedule.id = slot.schedule_id
+  where slot.practice_ods = $1 and slot.id = any($2::text[])
+  order by slot.start_at`);
+
 /** The practice's slots with these ids (those that exist), with their schedules. */
 export async function findSlotsById(db: Kysely<Database>, practiceOds: string, ids: readonly string[]): Promise<SlotWithSchedule[]> {
   if (ids.length === 0) return [];
-  return slotsWithSchedules(db, practiceOds).where('slot.id', 'in', [...ids]).orderBy('slot.start_at').execute();
+  return SLOTS_BY_ID.run(db, [practiceOds, [...ids]]);
 }
 
 export type AppointmentRow = Selectable<AppointmentTable>;

@@ -1,5 +1,6 @@
-import { sql, type Insertable, type Kysely, type Selectable } from 'kysely';
+import { type Insertable, type Kysely, type Selectable } from 'kysely';
 import type { AuditEventTable, Database } from '../schema.ts';
+import { preparedStatement } from '../prepared.ts';
 
 export type AuditEventRow = Selectable<AuditEventTable>;
 export type NewAuditEvent = Insertable<AuditEventTable>;
@@ -9,20 +10,21 @@ const AUDIT_COLUMNS = [
   'requesting_org_ods', 'requesting_org_name', 'practitioner_id', 'practitioner_name', 'sds_user_id', 'role_profile_id',
   'requesting_device', 'patient_nhs_number', 'outcome_code', 'http_status', 'duration_ms',
 ] as const satisfies readonly (keyof NewAuditEvent)[];
-const COLUMN_LIST = sql.raw(AUDIT_COLUMNS.join(', '));
+const COLUMN_LIST = AUDIT_COLUMNS.join(', ');
+const INSERT_AUDIT_EVENTS = preparedStatement<never>('insert_audit_events', `insert into audit_event (${COLUMN_LIST})
+  select ${COLUMN_LIST} from json_populate_recordset(null::audit_event, $1::json) with ordinality as e
+  order by e.ordinality`);
 
 /**
  * Writes a batch of audit events in one statement (one round trip), in the order given. The batch
- * travels as one JSON parameter under a fixed statement text: the audit trail is written on every
- * request, and building and sending a VALUES list of twenty parameters per row cost more CPU than
- * the rest of a Patient read.
+ * travels as one JSON parameter under a fixed statement text, kept prepared: the audit trail is
+ * written on every request, and building and sending a VALUES list of twenty parameters per row
+ * cost more CPU than the rest of a Patient read.
  */
 export async function insertAuditEvents(db: Kysely<Database>, events: readonly NewAuditEvent[]): Promise<void> {
   if (events.length === 0) return;
   const rows = JSON.stringify(events.map((event) => Object.fromEntries(AUDIT_COLUMNS.map((column) => [column, event[column] ?? null]))));
-  await sql`insert into audit_event (${COLUMN_LIST})
-    select ${COLUMN_LIST} from json_populate_recordset(null::audit_event, ${rows}::json) with ordinality as e
-    order by e.ordinality`.execute(db);
+  await INSERT_AUDIT_EVENTS.run(db, [rows]);
 }
 
 export interface AuditQuery {

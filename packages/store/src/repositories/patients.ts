@@ -1,5 +1,6 @@
 import type { Insertable, Kysely, Selectable, Updateable } from 'kysely';
 import type { Database, PatientTable } from '../schema.ts';
+import { preparedStatement } from '../prepared.ts';
 
 export type PatientRow = Selectable<PatientTable>;
 export type NewPatientRow = Insertable<PatientTable>;
@@ -35,29 +36,26 @@ const DISCLOSURE_COLUMNS = [
 
 export type PatientWithPdsFlags = Pick<PatientRow, (typeof DISCLOSURE_COLUMNS)[number]> & PdsFlags;
 
+const PATIENT_WITH_PDS_FLAGS = `select ${DISCLOSURE_COLUMNS.map((column) => `patient.${column}`).join(', ')},
+    pds_person.nhs_number is not null as pds_known, pds_person.sensitive as pds_sensitive, pds_person.deceased_at as pds_deceased_at,
+    pds_person.superseded_by as pds_superseded_by, pds_person.invalidated as pds_invalidated
+  from patient left join pds_person on pds_person.nhs_number = patient.nhs_number
+  where patient.practice_ods = $1 and`;
+const patientWithPdsFlagsById = preparedStatement<PatientWithPdsFlags>('patient_with_pds_flags_by_id', `${PATIENT_WITH_PDS_FLAGS} patient.id = $2`);
+const patientWithPdsFlagsByNhsNumber = preparedStatement<PatientWithPdsFlags>('patient_with_pds_flags_by_nhs_number', `${PATIENT_WITH_PDS_FLAGS} patient.nhs_number = $2`);
+
 /**
  * A patient of the practice with PDS's flags for the same NHS number, in one round trip: a record
  * may be disclosed only when neither the practice nor PDS marks it sensitive, deceased or replaced.
+ * Every Patient read and search runs it, so it is a prepared statement.
  */
 export async function findPatientWithPdsFlags(
   db: Kysely<Database>,
   practiceOds: string,
   by: { id: string } | { nhsNumber: string },
 ): Promise<PatientWithPdsFlags | undefined> {
-  let query = db
-    .selectFrom('patient')
-    .leftJoin('pds_person', 'pds_person.nhs_number', 'patient.nhs_number')
-    .select(DISCLOSURE_COLUMNS.map((column) => `patient.${column}` as const))
-    .select((eb) => [
-      eb('pds_person.nhs_number', 'is not', null).$castTo<boolean>().as('pds_known'),
-      'pds_person.sensitive as pds_sensitive',
-      'pds_person.deceased_at as pds_deceased_at',
-      'pds_person.superseded_by as pds_superseded_by',
-      'pds_person.invalidated as pds_invalidated',
-    ])
-    .where('patient.practice_ods', '=', practiceOds);
-  query = 'id' in by ? query.where('patient.id', '=', by.id) : query.where('patient.nhs_number', '=', by.nhsNumber);
-  return query.executeTakeFirst();
+  const rows = 'id' in by ? await patientWithPdsFlagsById.run(db, [practiceOds, by.id]) : await patientWithPdsFlagsByNhsNumber.run(db, [practiceOds, by.nhsNumber]);
+  return rows[0];
 }
 
 export async function insertPatient(db: Kysely<Database>, row: NewPatientRow): Promise<void> {
