@@ -84,6 +84,13 @@ for (const backend of testStoreBackends()) {
       invalidResource('a requesting_organization with an unknown element', { requesting_organization: { ...(claims['requesting_organization'] as object), motto: 'care' } });
       invalidResource('a requesting_practitioner of the wrong resourceType', { requesting_practitioner: { ...(claims['requesting_practitioner'] as object), resourceType: 'Person' } });
 
+      test('a claim resource accepted before is checked afresh when anything in it changes', async () => {
+        const practitioner = claims['requesting_practitioner'] as Record<string, unknown>;
+        expectResource(await provider.send('readPatient', { path: 'Patient/1', claims: { requesting_practitioner: practitioner } }), 'Patient');
+        expectOperationOutcome(await provider.send('readPatient', { path: 'Patient/1', claims: { requesting_practitioner: { ...practitioner, favouriteColour: 'teal' } } }), 'INVALID_RESOURCE');
+        expectResource(await provider.send('readPatient', { path: 'Patient/1', claims: { requesting_practitioner: practitioner } }), 'Patient');
+      });
+
       test('a token issued in the future is accepted (clock skew)', async () => {
         expectResource(await provider.send('readPatient', { path: 'Patient/1', claims: { iat: NOW_SECONDS + 200, exp: NOW_SECONDS + 500 } }), 'Patient');
       });

@@ -67,14 +67,27 @@ function identifierValue(resource: Json, systems: readonly string[]): string | u
   return typeof found?.value === 'string' && found.value !== '' ? found.value : undefined;
 }
 
+/**
+ * Claim resources that passed the structure check, by release, type and JSON text. A consumer sends
+ * the same device, organisation and practitioner in every token, so each is checked once rather than
+ * on every request; the text is the key, so any change in a resource is checked afresh. Bounded:
+ * emptied when full.
+ */
+const CHECKED_CLAIM_RESOURCES = new Set<string>();
+const CHECKED_CLAIM_RESOURCES_LIMIT = 10_000;
+
 function checkClaimResource(claim: string, value: unknown, resourceType: string, release: FhirRelease): Json {
   if (!isObject(value)) fail('BAD_REQUEST', `The JWT ${claim} claim must be a FHIR ${resourceType} resource`);
+  const key = `${release} ${resourceType} ${JSON.stringify(value)}`;
+  if (CHECKED_CLAIM_RESOURCES.has(key)) return value;
   const issues = checkStructure(value, { expectedType: resourceType, release });
   if (issues.length > 0) {
     const first = issues[0]!;
     // The 0.7.x (DSTU2) APIs answer a malformed claim resource with 400 rather than 422.
     fail(release === 'dstu2' ? 'BAD_REQUEST' : 'INVALID_RESOURCE', `JWT ${claim} is not a valid ${resourceType}: ${first.location} ${first.message}`);
   }
+  if (CHECKED_CLAIM_RESOURCES.size >= CHECKED_CLAIM_RESOURCES_LIMIT) CHECKED_CLAIM_RESOURCES.clear();
+  CHECKED_CLAIM_RESOURCES.add(key);
   return value;
 }
 

@@ -12,7 +12,7 @@ const INSERT_SSP_HOPS = preparedStatement<never>('insert_ssp_hops', `insert into
 /** Writes hops in one statement, in the order given: one JSON parameter under a fixed, prepared text, as the audit trail. */
 export async function insertSspHops(db: Kysely<Database>, hops: readonly Insertable<SspHopTable>[]): Promise<void> {
   if (hops.length === 0) return;
-  await INSERT_SSP_HOPS.run(db, [JSON.stringify(hops.map((hop) => Object.fromEntries(HOP_COLUMNS.map((column) => [column, hop[column] ?? null]))))]);
+  await INSERT_SSP_HOPS.run(db, [JSON.stringify(hops)]);
 }
 
 /** The hops of one trace, in the order they happened. */
