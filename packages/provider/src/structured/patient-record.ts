@@ -137,13 +137,15 @@ export class PatientRecord {
 
   private follow(reference: string): LinkedItem | undefined {
     const row = this.rows.get(reference);
-    const resource = this.resource(reference);
-    if (!row || !resource) return undefined;
+    if (!row) return undefined;
+    // Only a medication course, a report and a completed diary entry need the resource read; most
+    // linked items are served as stored, so their text is not parsed.
+    const resource = () => this.resource(reference)!;
     const area = row.area as RecordArea;
     const single = (category: LinkCategory): LinkedItem => ({ category, area, entry: reference, resources: [stored(row)], confidential: row.confidential });
     switch (row.resource_type) {
       case 'MedicationRequest':
-        return this.medicationCourse(reference, row, resource);
+        return this.medicationCourse(reference, row, resource());
       case 'AllergyIntolerance':
         return single(row.status === 'resolved' ? 'endedAllergies' : 'allergies');
       case 'Encounter':
@@ -157,10 +159,10 @@ export class PatientRecord {
       case 'DocumentReference':
         return single('documents');
       case 'DiagnosticReport':
-        return { ...single('investigations'), resources: [stored(row), ...this.reportParts(resource)] };
+        return { ...single('investigations'), resources: [stored(row), ...this.reportParts(resource())] };
       case 'ProcedureRequest':
         if (row.status === 'completed') {
-          const note = diaryCommentNote(resource);
+          const note = diaryCommentNote(resource());
           return { category: 'uncategorised', area, entry: `Observation/${note['id'] as string}`, resources: [note], confidential: row.confidential, servedAs: 'comment-note' };
         }
         return area === 'investigations' ? (this.reportHolding(reference) ?? single('investigations')) : single('diaryEntries');
