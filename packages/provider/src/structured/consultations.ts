@@ -26,10 +26,10 @@ export interface ConsultationOptions {
 
 const listCode = (list: Json) => ((list['code'] as { coding?: { code?: string }[] } | undefined)?.coding ?? [])[0]?.code;
 
-/** Whether the consultation falls in the period: it started on or after its start and ended on or before its end (§5.3). */
-function inPeriod(encounter: ClinicalItemRow, resource: Json, period: DatePeriod | undefined): boolean {
+/** Whether the consultation falls in the period: it started on or after its start and ended on or before its end (§5.3). Read only when there is a period. */
+function inPeriod(encounter: ClinicalItemRow, resource: () => Json, period: DatePeriod | undefined): boolean {
   if (!period) return true;
-  const end = (resource['period'] as { end?: string } | undefined)?.end;
+  const end = (resource()['period'] as { end?: string } | undefined)?.end;
   return withinPeriod(encounter.effective_at, { ...(period.start ? { start: period.start } : {}) }) && withinPeriod(end ?? null, { ...(period.end ? { end: period.end } : {}) });
 }
 
@@ -37,7 +37,7 @@ export function consultationsArea(context: LinkContext, options: ConsultationOpt
   const { record, patientId, recordWarnings } = context;
   const rows = record.itemsOf('consultations');
   const structure = new Map(rows.filter((row) => row.resource_type === 'List').map((row) => [`List/${row.id}`, record.resource(`List/${row.id}`)!]));
-  let encounters = rows.filter((row) => row.resource_type === 'Encounter' && inPeriod(row, record.resource(`Encounter/${row.id}`)!, options.period));
+  let encounters = rows.filter((row) => row.resource_type === 'Encounter' && inPeriod(row, () => record.resource(`Encounter/${row.id}`)!, options.period));
   if (options.mostRecent !== undefined) {
     const newestFirst = [...encounters].sort((a, b) => (b.effective_at?.getTime() ?? 0) - (a.effective_at?.getTime() ?? 0) || b.id.localeCompare(a.id));
     const kept = new Set(newestFirst.slice(0, options.mostRecent));

@@ -4,6 +4,7 @@ import { setStructuredAreasDisabled } from '@gpconnect/store';
 import { testStoreBackends } from '../../../store/src/testing.ts';
 import { TEST_CONSUMER } from '../testing/consumer-request.ts';
 import { bundleEntries, expectResource, PRACTICE, startProvider, type ProviderUnderTest } from '../test-support.ts';
+import { linksDocuments } from './linked-documents.ts';
 
 type Json = Record<string, unknown>;
 
@@ -15,6 +16,17 @@ const DOCUMENTS_ROOT = `http://localhost:80/${PRACTICE.ods}/STU3/1/gpconnect/doc
 const attachment = (document: Json | undefined) => (document?.['content'] as { attachment: Json }[] | undefined)?.[0]?.attachment;
 const listTitled = (resources: Json[], title: string) => resources.find((r) => r['resourceType'] === 'List' && r['title'] === title);
 const entriesOf = (list: Json | undefined) => ((list?.['entry'] as { item: { reference?: string; display?: string } }[] | undefined) ?? []).map((e) => e.item.reference ?? e.item.display);
+
+test('a record links documents when a problem, a consultation structure or a referral names one, and only then', () => {
+  const naming = '{"resourceType":"X","supportingInfo":[{"reference":"DocumentReference/d1"}]}';
+  const other = { resource_type: 'Observation', resource: '{"resourceType":"Observation","id":"o1"}' };
+  for (const resourceType of ['Condition', 'List', 'ReferralRequest']) {
+    assert.equal(linksDocuments([other, { resource_type: resourceType, resource: naming }]), true, resourceType);
+    assert.equal(linksDocuments([other, { resource_type: resourceType, resource: '{"resourceType":"X","note":"DocumentReference/d1"}' }]), false, `${resourceType} naming none`);
+  }
+  // Nothing else is followed to documents, so a reference elsewhere fetches none.
+  assert.equal(linksDocuments([{ resource_type: 'Observation', resource: naming }]), false);
+});
 
 for (const backend of testStoreBackends()) {
   describe(`structured.md §5.10 documents inside structured records (${backend.name})`, () => {

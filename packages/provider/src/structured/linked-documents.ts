@@ -34,8 +34,15 @@ export async function documentItems(db: Kysely<Database>, practiceOds: string, p
 /** The practice's Access Document service root, beside the structured one a request came to. */
 export const documentsBaseUrl = (structuredBaseUrl: string) => structuredBaseUrl.slice(0, -SERVICE_ROOTS.structured.path.length) + SERVICE_ROOTS.documents.path;
 
-/** Whether a record's resources link to any document, read off their stored text. */
-export const linksDocuments = (rows: readonly { resource: string }[]) => rows.some((row) => row.resource.includes('"reference":"DocumentReference/'));
+/** What links to documents (§5.10): a problem, a consultation's structure, a referral. */
+const DOCUMENT_LINKERS = new Set(['Condition', 'List', 'ReferralRequest']);
+
+/**
+ * Whether a record's problems, consultations or referrals link to any document, read off their stored
+ * text (only they are followed to documents; reading every item's text cost more than the rest).
+ */
+export const linksDocuments = (rows: readonly Pick<ClinicalItemRow, 'resource' | 'resource_type'>[]) =>
+  rows.some((row) => DOCUMENT_LINKERS.has(row.resource_type) && row.resource.includes('"reference":"DocumentReference/'));
 
 /**
  * A referral with the letters its supportingInfo names (§5.8): each shared letter comes along; a
