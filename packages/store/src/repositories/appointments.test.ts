@@ -4,7 +4,7 @@ import { sql } from 'kysely';
 import { testStoreBackends, type TestStoreBackend } from '../testing.ts';
 import type { Store } from '../open-store.ts';
 import { insertPractice } from './practices.ts';
-import { bookAppointment, cancelAppointment, findFreeSlots, SlotUnavailableError } from './appointments.ts';
+import { bookAppointment, cancelAppointment, findFreeSlots, findSlotsById, SlotUnavailableError } from './appointments.ts';
 
 const ODS = 'A1';
 const NOW = new Date('2026-11-24T10:00:00Z');
@@ -100,6 +100,17 @@ for (const backend of testStoreBackends()) {
       }));
 
     if (backend.name === 'postgres') {
+      test('slots are still found by id on a connection that prepared the lookup before a migration added a column', () =>
+        withSlots(backend, async (store) => {
+          const found = await store.db.connection().execute(async (connection) => {
+            assert.deepEqual((await findSlotsById(connection, ODS, ['s1'])).map((s) => s.id), ['s1']);
+            // What a later release's migration does while this process still runs.
+            await sql`alter table slot add column later_release_note text`.execute(store.db);
+            return findSlotsById(connection, ODS, ['s1', 's2']);
+          });
+          assert.deepEqual(found.map((s) => [s.id, s.location_id]), [['s1', 'l1'], ['s2', 'l1']]);
+        }));
+
       test('the plan kept for booking finds slots by key even before the statistics know how many free slots there are', () =>
         withSlots(backend, async (store) => {
           // A book of 20,000 free slots loaded before autovacuum has gathered any statistics on them.

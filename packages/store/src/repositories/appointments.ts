@@ -120,7 +120,7 @@ export function servedSlotJson(slot: { resource: string; status: SlotStatus }): 
 }
 
 /** A slot with what booking and search need of its schedule. */
-export type SlotWithSchedule = Selectable<SlotTable> & { location_id: string; practitioner_id: string | null; schedule_resource: string };
+export type SlotWithSchedule = Pick<Selectable<SlotTable>, (typeof SLOT_COLUMNS)[number]> & { location_id: string; practitioner_id: string | null; schedule_resource: string };
 
 function slotsWithSchedules(db: Kysely<Database>, practiceOds: string) {
   return db
@@ -144,8 +144,15 @@ export async function findFreeSlots(db: Kysely<Database>, practiceOds: string, f
     .execute();
 }
 
+// Columns by name, never slot.*: a prepared statement whose result would change shape when a later
+// migration adds a column fails ("cached plan must not change result type") in every process still
+// running the old code.
+const SLOT_COLUMNS = [
+  'practice_ods', 'id', 'version', 'resource', 'last_updated', 'fixture', 'schedule_id', 'start_at', 'end_at', 'status',
+  'delivery_channels', 'booking_org_ods', 'booking_org_types', 'gpconnect_bookable',
+] as const satisfies readonly (keyof SlotTable)[];
 const SLOTS_BY_ID = preparedStatement<SlotWithSchedule>('slots_by_id', `
-  select slot.*, schedule.location_id, schedule.practitioner_id, schedule.resource as schedule_resource
+  select ${SLOT_COLUMNS.map((column) => `slot.${column}`).join(', ')}, schedule.location_id, schedule.practitioner_id, schedule.resource as schedule_resource
   from slot join schedule on schedule.practice_ods = slot.practice_ods and schedule.id = slot.schedule_id
   where slot.practice_ods = $1 and slot.id = any($2::text[])
   order by slot.start_at`);
