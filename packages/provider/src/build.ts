@@ -94,7 +94,7 @@ export async function buildProvider(options: ProviderOptions): Promise<Provider>
   const practices = new PracticeDirectory(deps.db, config.practiceCacheTtlMs);
   app.decorate('practices', practices);
   app.decorate('responseValidation', config.validateResponses ? new ResponseValidation(app.log) : undefined);
-  const audit = new AuditWriter(deps.db);
+  const audit = new AuditWriter(options.store.auditDb);
 
   app.decorateRequest('gpc', null as never);
   app.addHook('onRequest', async (request) => {

@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
-import { testStoreBackends } from './testing.ts';
+import { createScratchDatabase, testStoreBackends } from './testing.ts';
 import { openStore } from './open-store.ts';
 import { insertPractice, findPractice, setPracticeCapabilities } from './repositories/practices.ts';
 import { insertAuditEvents, queryAuditEvents } from './repositories/audit.ts';
@@ -114,6 +114,37 @@ describe('store on a PostgreSQL server', { skip: !process.env['GPC_TEST_POSTGRES
       assert.notEqual(after.rows[0]!.pid, pid, 'a fresh connection served the next query');
     } finally {
       await store.close();
+    }
+  });
+
+  test('the audit trail is written while every pooled connection is taken', async () => {
+    const database = await createScratchDatabase(process.env['GPC_TEST_POSTGRES_URL']!);
+    const store = await openStore({ databaseUrl: database.url, poolSize: 1 });
+    let release = () => {};
+    try {
+      const held = new Promise<void>((resolve) => (release = resolve));
+      let holding!: () => void;
+      const taken = new Promise<void>((resolve) => (holding = resolve));
+      const transaction = store.db.transaction().execute(async (trx) => {
+        await sql`select 1`.execute(trx);
+        holding();
+        await held;
+      });
+      await taken;
+      const timeout = (ms: number) => new Promise<'timed out'>((resolve) => setTimeout(() => resolve('timed out'), ms).unref());
+      // The pool is exhausted: a query through it waits for the transaction...
+      const pooled = sql`select 1`.execute(store.db);
+      assert.equal(await Promise.race([pooled.then(() => 'answered' as const), timeout(300)]), 'timed out');
+      // ...but the audit batch commits through its own connection.
+      const audit = insertAuditEvents(store.auditDb, [{ occurred_at: new Date(), method: 'GET', path: '/x', outcome_code: 'OK', http_status: 200, duration_ms: 1 }]);
+      assert.equal(await Promise.race([audit.then(() => 'written' as const), timeout(5000)]), 'written');
+      release();
+      await Promise.all([transaction, pooled]);
+      assert.deepEqual((await queryAuditEvents(store.db)).map((e) => e.path), ['/x']);
+    } finally {
+      release();
+      await store.close();
+      await database.drop();
     }
   });
 });

@@ -22,6 +22,13 @@ export interface StoreConfig {
 
 export interface Store {
   readonly db: Kysely<Database>;
+  /**
+   * What the audit trail is written through: on PostgreSQL a connection of its own, so that the
+   * commit every response waits for never queues for a pooled connection behind the requests
+   * themselves (with the pool busy, each audit batch would wait for a read to finish). The embedded
+   * store has one connection: there it is `db`.
+   */
+  readonly auditDb: Kysely<Database>;
   readonly kind: 'postgres' | 'pglite';
   close(): Promise<void>;
   /** The embedded database itself, when this is a PGlite store. */
@@ -58,6 +65,19 @@ export async function openStore(config: StoreConfig = {}): Promise<Store> {
 }
 
 function openPostgres(connectionString: string, max: number, onConnectionError: StoreConfig['onConnectionError']): Store {
+  const db = postgresDb(connectionString, max, onConnectionError);
+  const auditDb = postgresDb(connectionString, 1, onConnectionError);
+  return {
+    db,
+    auditDb,
+    kind: 'postgres',
+    close: async () => {
+      await Promise.all([db.destroy(), auditDb.destroy()]);
+    },
+  };
+}
+
+function postgresDb(connectionString: string, max: number, onConnectionError: StoreConfig['onConnectionError']): Kysely<Database> {
   const pool = new pg.Pool({
     Client: PreparingClient,
     connectionString,
@@ -71,8 +91,7 @@ function openPostgres(connectionString: string, max: number, onConnectionError: 
   // would take the whole process down. pg has already discarded the client, so the next query
   // simply opens a fresh connection: report it and carry on.
   pool.on('error', (error) => onConnectionError?.(error));
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return { db, kind: 'postgres', close: () => db.destroy() };
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
 
 async function openPglite(dataDir: string | undefined, image: Blob | File | undefined): Promise<Store> {
@@ -84,7 +103,7 @@ async function openPglite(dataDir: string | undefined, image: Blob | File | unde
     serializers: { [BYTEA]: serializeBytea },
   });
   const db = new Kysely<Database>({ dialect: new PgliteDialect(pglite) });
-  return { db, kind: 'pglite', pglite, close: () => db.destroy() };
+  return { db, auditDb: db, kind: 'pglite', pglite, close: () => db.destroy() };
 }
 
 /** A snapshot of an embedded store that `openStore({ pgliteImage })` can start from. */

@@ -52,6 +52,7 @@ async function openScratchPostgres(serverUrl: string, options: Pick<StoreConfig,
   const store = await openStore({ databaseUrl: database.url, poolSize: 12, ...options });
   return {
     db: store.db,
+    auditDb: store.auditDb,
     kind: store.kind,
     close: async () => {
       await store.close();
