@@ -34,6 +34,22 @@ export function preparedStatement<Row>(name: string, text: string): PreparedStat
   };
 }
 
+/**
+ * A prepared insert of a batch of rows in one round trip, in the order given: the rows travel as one
+ * JSON parameter under a fixed text (a VALUES list would change the text with every batch size, and
+ * building twenty parameters a row cost more CPU than the rest of a Patient read). A column a row
+ * leaves out (or undefined) reads as null; a key that is not a column is never selected.
+ */
+export function preparedBatchInsert<Row extends object>(name: string, table: keyof Database, columns: readonly (keyof Row & string)[]) {
+  const list = columns.join(', ');
+  const statement = preparedStatement<never>(name, `insert into ${table} (${list})
+  select ${list} from json_populate_recordset(null::${table}, $1::json) with ordinality as r
+  order by r.ordinality`);
+  return async (db: Kysely<Database>, rows: readonly Row[]): Promise<void> => {
+    if (rows.length > 0) await statement.run(db, [JSON.stringify(rows)]);
+  };
+}
+
 /** A pg client that sends the registered statements by name, so the server keeps them prepared. */
 export class PreparingClient extends pg.Client {
   constructor(config?: string | pg.ClientConfig) {

@@ -1,6 +1,6 @@
 import { type Insertable, type Kysely, type Selectable } from 'kysely';
 import type { AuditEventTable, Database } from '../schema.ts';
-import { preparedStatement } from '../prepared.ts';
+import { preparedBatchInsert } from '../prepared.ts';
 
 export type AuditEventRow = Selectable<AuditEventTable>;
 export type NewAuditEvent = Insertable<AuditEventTable>;
@@ -10,23 +10,8 @@ const AUDIT_COLUMNS = [
   'requesting_org_ods', 'requesting_org_name', 'practitioner_id', 'practitioner_name', 'sds_user_id', 'role_profile_id',
   'requesting_device', 'patient_nhs_number', 'outcome_code', 'http_status', 'duration_ms',
 ] as const satisfies readonly (keyof NewAuditEvent)[];
-const COLUMN_LIST = AUDIT_COLUMNS.join(', ');
-const INSERT_AUDIT_EVENTS = preparedStatement<never>('insert_audit_events', `insert into audit_event (${COLUMN_LIST})
-  select ${COLUMN_LIST} from json_populate_recordset(null::audit_event, $1::json) with ordinality as e
-  order by e.ordinality`);
-
-/**
- * Writes a batch of audit events in one statement (one round trip), in the order given. The batch
- * travels as one JSON parameter under a fixed statement text, kept prepared: the audit trail is
- * written on every request, and building and sending a VALUES list of twenty parameters per row
- * cost more CPU than the rest of a Patient read.
- */
-export async function insertAuditEvents(db: Kysely<Database>, events: readonly NewAuditEvent[]): Promise<void> {
-  if (events.length === 0) return;
-  // The events as they are: a column an event leaves out (or undefined) reads as null, and any other
-  // key is never selected.
-  await INSERT_AUDIT_EVENTS.run(db, [JSON.stringify(events)]);
-}
+/** Writes a batch of audit events in one statement (one round trip), in the order given. */
+export const insertAuditEvents = preparedBatchInsert<NewAuditEvent>('insert_audit_events', 'audit_event', AUDIT_COLUMNS);
 
 export interface AuditQuery {
   practiceOds?: string;
