@@ -10,6 +10,7 @@ import { endpoints, serviceRootOfUrl } from './http/service-roots.ts';
 import { renderBody, sendOperationOutcome } from './http/send.ts';
 import { ResponseValidation } from './http/response-validation.ts';
 import { requestedFormatOrJson } from './pipeline/content-negotiation.ts';
+import { auditEventOf } from './pipeline/audit-event.ts';
 import { AuditWriter } from './pipeline/audit-writer.ts';
 import { gpconnectRoute, MethodNotAllowed } from './pipeline/gpconnect-pipeline.ts';
 import { PracticeDirectory } from './pipeline/practice-directory.ts';
@@ -102,7 +103,7 @@ export async function buildProvider(options: ProviderOptions): Promise<Provider>
     // it is one we write; the pipeline settles the format (or answers 415) once the request passes.
     const formatParam = [(request.query as Record<string, unknown> | undefined)?.['_format']].flat()[0];
     const format = requestedFormatOrJson(typeof formatParam === 'string' ? formatParam : undefined, request.headers.accept, request.headers['content-type']);
-    request.gpc = { startedAt: process.hrtime.bigint(), traceId: null, fromAsid: null, toAsid: null, interactionId: null, format };
+    request.gpc = { startedAt: process.hrtime.bigint(), method: request.method, path: request.url.split('?')[0]!, traceId: null, fromAsid: null, toAsid: null, interactionId: null, format };
     readSspHeaders(request.headers, request.gpc);
   });
 
@@ -113,30 +114,11 @@ export async function buildProvider(options: ProviderOptions): Promise<Provider>
     reply.header('cache-control', 'no-store');
     reply.header('x-content-type-options', 'nosniff');
     const context = request.gpc;
-    const requester = context.requester;
+    // A write that committed its audit record with itself (audit-event.ts) is recorded already,
+    // unless what leaves is not the response it recorded.
+    if (context.auditCommittedStatus === reply.statusCode) return payload;
     try {
-      await audit.write({
-        occurred_at: deps.clock(),
-        practice_ods: context.practice?.ods_code ?? null,
-        trace_id: context.traceId,
-        from_asid: context.fromAsid,
-        to_asid: context.toAsid,
-        interaction_id: context.interactionId,
-        interaction: context.interaction?.name ?? null,
-        method: request.method,
-        path: request.url.split('?')[0]!.slice(0, 2000),
-        requesting_org_ods: requester?.organisationOds ?? null,
-        requesting_org_name: requester?.organisationName ?? null,
-        practitioner_id: requester?.practitionerId ?? null,
-        practitioner_name: requester?.practitionerName ?? null,
-        sds_user_id: requester?.sdsUserId ?? null,
-        role_profile_id: requester?.roleProfileId ?? null,
-        requesting_device: requester?.device ?? null,
-        patient_nhs_number: context.patientNhsNumber ?? null,
-        outcome_code: context.outcomeCode ?? (reply.statusCode < 400 ? 'OK' : `HTTP_${reply.statusCode}`),
-        http_status: reply.statusCode,
-        duration_ms: Number(process.hrtime.bigint() - context.startedAt) / 1e6,
-      });
+      await audit.write(auditEventOf(context, reply.statusCode, deps.clock()));
       return payload;
     } catch (error) {
       // No audit record, no data: the response is replaced by an error (general.md §12: audit cannot be skipped).

@@ -17,7 +17,11 @@ import { crossCheckDemographics } from './care-record/care-record.ts';
 import { narrativeLines, readNarrative } from './care-record/narrative-text.ts';
 
 const DAY_MS = 86_400_000;
-const inDays = (days: number) => ukLocalDate(new Date(Date.now() + days * DAY_MS));
+/** The UK date the roster was loaded for; its record dates are whole calendar days from it. */
+let rosterDay = ukLocalDate(new Date());
+// Calendar days, not 24-hour steps from now: late in a winter evening, now minus 45 x 24 hours is
+// already the next day in October's British Summer Time.
+const inDays = (days: number) => new Date(Date.parse(`${rosterDay}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
 
 for (const backend of testStoreBackends()) {
   describe(`a consumer's journey: SDK -> PDS -> SDS -> SSP (mutual TLS) -> provider -> store (${backend.name})`, () => {
@@ -40,7 +44,8 @@ for (const backend of testStoreBackends()) {
       pki = await ensureLocalPki(dir);
       store = await backend.open();
       const now = new Date();
-      await loadNationalRoster(store.db, { today: ukLocalDate(now), now });
+      rosterDay = ukLocalDate(now);
+      await loadNationalRoster(store.db, { today: rosterDay, now });
       provider = await buildProvider({ store, https: mutualTlsServerOptions(pki, 'provider') });
       const providerUrl = (await provider.listen({ port: 0, host: '127.0.0.1' })).replace('localhost', '127.0.0.1');
       const consumers = [{ asid: TEST_CONSUMER.asid, odsCode: TEST_CONSUMER.organisation.odsCode }, { asid: '200000000999', odsCode: 'B81016', interactionIds: ['urn:nhs:names:services:gpconnect:fhir:rest:read:metadata-1'] }];

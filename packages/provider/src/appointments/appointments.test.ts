@@ -71,6 +71,38 @@ for (const backend of testStoreBackends()) {
         assert.deepEqual(expectResource(await read(id), 'Appointment'), appointment, 'a read returns what was booked');
       });
 
+      test('general.md §12: a booking and its audit record are committed together — one record, and no booking when the record cannot be written', async () => {
+        const db = provider.store.db;
+        const trace = (n: number) => `0b00c1e5-0000-4000-8000-00000000000${n}`;
+        const target = slot('2026-11-26T10:00');
+        expectResource(await book(booking([target]), { 'ssp-traceid': trace(1) }), 'Appointment', 201);
+        const recorded = await queryAuditEvents(db, { traceId: trace(1) });
+        assert.deepEqual(
+          recorded.map((a) => [a.interaction, a.http_status, a.outcome_code, a.patient_nhs_number, a.requesting_org_ods, a.path]),
+          [['bookAppointment', 201, 'OK', '9690937278', 'A20047', `/${PRACTICE.ods}/STU3/1/gpconnect/Appointment`]],
+          'exactly one record of the booking',
+        );
+
+        // The audit store refuses successful bookings' records: the booking itself must not be kept.
+        await sql`create function refuse_booking_audit() returns trigger language plpgsql as $$
+          begin
+            if new.interaction = 'bookAppointment' and new.http_status = 201 then raise exception 'audit refused'; end if;
+            return new;
+          end $$`.execute(db);
+        await sql`create trigger refuse_booking_audit before insert on audit_event for each row execute function refuse_booking_audit()`.execute(db);
+        try {
+          const refused = slot('2026-11-26T10:10');
+          const count = await appointmentCount();
+          expectOperationOutcome(await book(booking([refused]), { 'ssp-traceid': trace(2) }), 'INTERNAL_SERVER_ERROR');
+          assert.equal(await appointmentCount(), count, 'no appointment without its audit record');
+          assert.equal(await slotStatus(refused.id), 'free');
+          assert.deepEqual((await queryAuditEvents(db, { traceId: trace(2) })).map((a) => a.http_status), [500], 'the failure is what the trail records');
+        } finally {
+          await sql`drop trigger refuse_booking_audit on audit_event`.execute(db);
+          await sql`drop function refuse_booking_audit()`.execute(db);
+        }
+      });
+
       test('several adjacent slots make one appointment; gaps, other schedules and mismatched times do not', async () => {
         const two = [slot('2026-11-25T09:20'), slot('2026-11-25T09:30')];
         const appointment = await booked(two);
@@ -231,9 +263,12 @@ for (const backend of testStoreBackends()) {
     describe('§9 amend', () => {
       test('description and comment change; a new version and ETag; If-Match of the current version is accepted', async () => {
         const appointment = await booked([slot('2026-11-30T09:00')]);
-        const response = await put('amendAppointment', { ...appointment, description: 'customDescription', comment: 'customComment' }, { 'if-match': 'W/"1"' });
+        const trace = '0b00c1e5-0000-4000-8000-0000000000a1';
+        const response = await put('amendAppointment', { ...appointment, description: 'customDescription', comment: 'customComment' }, { 'if-match': 'W/"1"', 'ssp-traceid': trace });
         const amended = expectResource(response, 'Appointment');
         assert.equal(response.headers['etag'], 'W/"2"');
+        const recorded = await queryAuditEvents(provider.store.db, { traceId: trace });
+        assert.deepEqual(recorded.map((a) => [a.interaction, a.http_status, a.outcome_code]), [['amendAppointment', 200, 'OK']], 'one audit record, committed with the change');
         assert.deepEqual([amended['description'], amended['comment'], (amended['meta'] as Json)['versionId']], ['customDescription', 'customComment', '2']);
         assert.deepEqual(expectResource(await read(appointment['id'] as string), 'Appointment'), amended);
         const { serviceCategory: _c, serviceType: _t, ...withoutProviderText } = amended;
@@ -275,8 +310,11 @@ for (const backend of testStoreBackends()) {
       test('the status becomes cancelled with its reason, the slot is free again and can be rebooked', async () => {
         const target = slot('2026-12-01T09:00');
         const appointment = await booked([target]);
-        const response = await put('cancelAppointment', cancellation(appointment, 'Patient recovered'), { 'if-match': 'W/"1"' });
+        const trace = '0b00c1e5-0000-4000-8000-0000000000c1';
+        const response = await put('cancelAppointment', cancellation(appointment, 'Patient recovered'), { 'if-match': 'W/"1"', 'ssp-traceid': trace });
         const cancelled = expectResource(response, 'Appointment');
+        const recorded = await queryAuditEvents(provider.store.db, { traceId: trace });
+        assert.deepEqual(recorded.map((a) => [a.interaction, a.http_status, a.outcome_code]), [['cancelAppointment', 200, 'OK']], 'one audit record, committed with the change');
         assert.equal(cancelled['status'], 'cancelled');
         assert.deepEqual(extension(cancelled, EXTENSIONS.appointmentCancellationReason), { url: EXTENSIONS.appointmentCancellationReason, valueString: 'Patient recovered' });
         assert.equal(response.headers['etag'], 'W/"2"');

@@ -1,6 +1,7 @@
 import { fail } from '@gpconnect/fhir';
 import { bookAppointment as holdSlots, findSlotsById, SlotUnavailableError, type SlotWithSchedule } from '@gpconnect/store';
 import type { Handler } from '../http/handler.ts';
+import { auditOfWrite } from '../pipeline/audit-event.ts';
 import { writeProvenance } from '../pipeline/write-provenance.ts';
 import { disclosablePatient } from '../foundations/patients.ts';
 import { bookingOrganisationOf, invalidResource, readAppointmentBody, type AppointmentBody } from './appointment-body.ts';
@@ -52,9 +53,10 @@ function checkBookable(request: AppointmentBody, slots: SlotWithSchedule[], orga
 
 /**
  * Book an appointment (appointments.md §5): checks the request, the patient and the slots, then, in
- * one statement (one transaction), creates the appointment and claims its slots. The database lets only one live
- * appointment hold a slot, so of concurrent bookings of one slot exactly one succeeds; the others,
- * like a booking of a slot already taken, are 409 DUPLICATE_REJECTED and leave nothing behind.
+ * one statement (one transaction), creates the appointment, claims its slots and records the booking
+ * in the audit trail. The database lets only one live appointment hold a slot, so of concurrent
+ * bookings of one slot exactly one succeeds; the others, like a booking of a slot already taken, are
+ * 409 DUPLICATE_REJECTED and leave nothing behind.
  */
 export const bookAppointment: Handler = async ({ practice, body, path, context }, { db, clock, ids }) => {
   const request = readAppointmentBody(body);
@@ -72,6 +74,7 @@ export const bookAppointment: Handler = async ({ practice, body, path, context }
 
   const id = ids();
   const resource = renderBookedAppointment({ id, now, request, slots });
+  const audit = auditOfWrite(context, 201, now);
   try {
     await holdSlots(
       db,
@@ -91,7 +94,9 @@ export const bookAppointment: Handler = async ({ practice, body, path, context }
         provenance: JSON.stringify(writeProvenance(context, now)),
       },
       request.slotIds,
+      audit.row,
     );
+    audit.committed();
   } catch (error) {
     if (error instanceof SlotUnavailableError) fail('DUPLICATE_REJECTED', `Slot ${error.slotIds.join(', ')} was booked by another request`);
     throw error;

@@ -3,6 +3,7 @@ import { EXTENSIONS, fail } from '@gpconnect/fhir';
 import { amendAppointment as amendRow, cancelAppointment as cancelRow, type AppointmentChanges, type Database, type Transaction } from '@gpconnect/store';
 import type { Handler, HandlerRequest, ProviderDeps } from '../http/handler.ts';
 import { resourceResponse } from '../http/fhir-response.ts';
+import { auditedTransaction } from '../pipeline/audit-event.ts';
 import { writeProvenance } from '../pipeline/write-provenance.ts';
 import { invalidResource, readAppointmentBody, type AppointmentBody, type Json } from './appointment-body.ts';
 import { nextVersion, unchangeableContent } from './appointment-resource.ts';
@@ -53,8 +54,10 @@ function changeHandler(kind: ChangeKind): Handler {
     const version = row.version + 1;
     const resource = nextVersion(stored, version, now, kind.changes(request, stored));
     const provenance = JSON.stringify(writeProvenance(context, now));
-    const written = await db.transaction().execute((trx) => kind.write(trx, practice.ods_code, row.id, row.version, { resource, version, last_updated: now, provenance }));
-    if (!written) fail('FHIR_CONSTRAINT_VIOLATION', 'The appointment was changed by another request; read it again');
+    await auditedTransaction(db, context, 200, now, async (trx) => {
+      const written = await kind.write(trx, practice.ods_code, row.id, row.version, { resource, version, last_updated: now, provenance });
+      if (!written) fail('FHIR_CONSTRAINT_VIOLATION', 'The appointment was changed by another request; read it again');
+    });
     return resourceResponse(resource, version);
   };
 }

@@ -66,7 +66,9 @@ for (const backend of testStoreBackends()) {
         device: JSON.parse(row!.provenance!).device,
       });
       assert.match(JSON.parse(row!.provenance!).device, /CONS-APP-4/);
-      const [audit] = await queryAuditEvents(provider.store.db, { patientNhsNumber: REA.nhsNumber, interactionId: 'urn:nhs:names:services:gpconnect:fhir:operation:gpc.registerpatient-1' });
+      const audits = await queryAuditEvents(provider.store.db, { patientNhsNumber: REA.nhsNumber, interactionId: 'urn:nhs:names:services:gpconnect:fhir:operation:gpc.registerpatient-1' });
+      assert.equal(audits.length, 1, 'one audit record, committed with the registration');
+      const [audit] = audits;
       assert.deepEqual(
         [audit?.outcome_code, audit?.http_status, audit?.requesting_org_ods, audit?.sds_user_id, audit?.practitioner_name],
         ['OK', 200, 'A20047', '111222333444', 'Claire Jones'],

@@ -15,6 +15,7 @@ import { demographicsMatch, pdsProblem, pdsTraceDemographics } from './demograph
 import { readRegisterPatientRequest, type RegisterPatientRequest } from './register-patient-request.ts';
 import { isCurrentlyRegistered } from './registration-status.ts';
 import { VERIFIED, VERIFIED_NHS_NUMBER_EXTENSION } from './nhs-number-verification.ts';
+import { auditedTransaction } from '../pipeline/audit-event.ts';
 import { writeProvenance } from '../pipeline/write-provenance.ts';
 
 /** Temporary residents are registered for up to three months; temp contact details end then too. */
@@ -107,8 +108,9 @@ function isUniqueViolation(error: unknown): boolean {
 
 /**
  * $gpc.registerpatient (foundations.md §2.4): creates a temporary registration, or reactivates an
- * inactive record as temporary, for a patient PDS knows and can verify. Runs in one transaction; a
- * concurrent registration of the same patient loses on the unique NHS number and is a duplicate.
+ * inactive record as temporary, for a patient PDS knows and can verify. Runs in one transaction,
+ * with its audit record; a concurrent registration of the same patient loses on the unique NHS
+ * number and is a duplicate.
  */
 export const registerPatient: Handler = async ({ practice, body, context }, { db, clock, ids }) => {
   const request = readRegisterPatientRequest(body);
@@ -116,7 +118,7 @@ export const registerPatient: Handler = async ({ practice, body, context }, { db
   const pds = checkAgainstPds(request, await findPdsPerson(db, request.nhsNumber));
   const now = clock();
   try {
-    const json = await db.transaction().execute(async (trx) => {
+    const json = await auditedTransaction(db, context, 200, now, async (trx) => {
       const local = await findPatientByNhsNumber(trx, practice.ods_code, request.nhsNumber);
       if (local?.deceased_at) fail('INVALID_PATIENT_DEMOGRAPHICS', 'The practice records the patient as deceased');
       if (local?.sensitive) fail('INVALID_PATIENT_DEMOGRAPHICS', 'The patient cannot be registered through GP Connect');

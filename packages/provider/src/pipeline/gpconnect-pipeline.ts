@@ -93,9 +93,8 @@ export function gpconnectRoute(endpoint: Endpoint, practices: PracticeDirectory,
 
     const handler = handlers[interaction.name];
     if (!handler) fail('NOT_IMPLEMENTED', `${interaction.interactionId} is not implemented by this provider yet`);
-    const path = request.url.split('?')[0]!;
     const serviceBaseUrl = `${request.protocol}://${request.host}/${practice.ods_code}/${SERVICE_ROOTS[endpoint.serviceRoot].path}`;
-    const response = await handler({ practice, params, query, body, path, serviceBaseUrl, headers: request.headers, context }, deps);
+    const response = await handler({ practice, params, query, body, path: context.path, serviceBaseUrl, headers: request.headers, context }, deps);
     return sendFhir(reply, endpoint.serviceRoot, response, prefersMinimal(request));
   };
 }

@@ -23,6 +23,9 @@ export interface Requester {
  */
 export interface GpConnectContext {
   startedAt: bigint;
+  method: string;
+  /** The request path without its query string (which can hold an NHS number). */
+  path: string;
   practice?: PracticeRow;
   serviceRoot?: ServiceRoot;
   interaction?: InteractionDefinition;
@@ -36,6 +39,8 @@ export interface GpConnectContext {
   patientNhsNumber?: string;
   /** The Spine code of the error response, when there was one. */
   outcomeCode?: string;
+  /** A write committed the request's audit record with itself, for a response of this status (audit-event.ts). */
+  auditCommittedStatus?: number;
 }
 
 declare module 'fastify' {

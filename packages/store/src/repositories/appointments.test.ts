@@ -93,6 +93,15 @@ for (const backend of testStoreBackends()) {
         assert.equal(await liveHolds(store, 's2'), 1, 'and its old slots stay with the new booking');
       }));
 
+    test("a booking's audit record is written with the appointment, and not when the booking is refused", () =>
+      withSlots(backend, async (store) => {
+        const audit = (trace: string) => ({ occurred_at: NOW, trace_id: trace, method: 'POST', path: '/A1/STU3/1/gpconnect/Appointment', outcome_code: 'OK', http_status: 201, duration_ms: 1.5 });
+        await store.db.transaction().execute((trx) => bookAppointment(trx, appointment('a1'), ['s1'], audit('t-booked')));
+        await assert.rejects(store.db.transaction().execute((trx) => bookAppointment(trx, appointment('a2'), ['s1', 's2'], audit('t-refused'))), SlotUnavailableError);
+        const recorded = await store.db.selectFrom('audit_event').select(['trace_id', 'http_status', 'path', 'duration_ms']).execute();
+        assert.deepEqual(recorded, [{ trace_id: 't-booked', http_status: 201, path: '/A1/STU3/1/gpconnect/Appointment', duration_ms: 1.5 }]);
+      }));
+
     test('a slot that is not free (busy-unavailable) cannot be booked', () =>
       withSlots(backend, async (store) => {
         await store.db.updateTable('slot').set({ status: 'busy-unavailable' }).where('id', '=', 's3').execute();
@@ -122,7 +131,7 @@ for (const backend of testStoreBackends()) {
             await sql`set plan_cache_mode = force_generic_plan`.execute(connection);
             // Preparing the statement on this connection: a booking of a slot that does not exist.
             await assert.rejects(bookAppointment(connection, appointment('a-missing'), ['no-such-slot']), SlotUnavailableError);
-            const explained = await sql<{ 'QUERY PLAN': string }>`explain execute book_appointment(${sql.lit(ODS)}, '{bulk-7}', 'a1', 1, '{}', now(), null, 'p1', 'booked', now(), now(), now(), null, null)`.execute(connection);
+            const explained = await sql<{ 'QUERY PLAN': string }>`explain execute book_appointment(${sql.lit(ODS)}, '{bulk-7}', 'a1', 1, '{}', now(), null, 'p1', 'booked', now(), now(), now(), null, null, null)`.execute(connection);
             await sql`reset plan_cache_mode`.execute(connection);
             return explained.rows.map((r) => r['QUERY PLAN']).join('\n');
           });

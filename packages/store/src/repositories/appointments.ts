@@ -1,6 +1,7 @@
 import { type Insertable, type Kysely, type Selectable, type Transaction } from 'kysely';
 import type { AppointmentTable, Database, SlotStatus, SlotTable } from '../schema.ts';
 import { preparedStatement } from '../prepared.ts';
+import { AUDIT_COLUMNS, type NewAuditEvent } from './audit.ts';
 
 export type NewAppointmentRow = Insertable<AppointmentTable>;
 
@@ -15,7 +16,8 @@ const UNIQUE_VIOLATION = '23505';
 
 // The slots are found by key alone and their status read from the locked rows: a plan kept for a
 // prepared statement must not depend on how many free slots the statistics last counted (with a
-// status condition it could scan the practice's free slots for two of them).
+// status condition it could scan the practice's free slots for two of them). The request's audit
+// record ($15, JSON; null for none) is written only with the appointment.
 const BOOK_APPOINTMENT = preparedStatement<{ taken: number }>('book_appointment', `
   with wanted as (
     select id, status = 'free' as free from slot where practice_ods = $1 and id = any($2::text[]) for update
@@ -34,25 +36,31 @@ const BOOK_APPOINTMENT = preparedStatement<{ taken: number }>('book_appointment'
   ),
   busy as (
     update slot set status = 'busy' where practice_ods = $1 and id in (select slot_id from held) returning id
+  ),
+  audited as (
+    insert into audit_event (${AUDIT_COLUMNS.join(', ')})
+    select ${AUDIT_COLUMNS.join(', ')} from json_populate_record(null::audit_event, $15::json)
+    where $15::json is not null and (select ok from complete)
   )
   select count(*)::int as taken from busy`);
 
 /**
  * Creates an appointment holding `slotIds` in one statement, so in one transaction of its own (or of
- * the caller's): the slots, locked, must all still be free; then the appointment, its slot holds and
- * the slots' new status (busy) are written together, or nothing is. Of concurrent bookings of a slot
- * the first to lock it wins; the others see it busy once it commits and write nothing. Whatever the
+ * the caller's): the slots, locked, must all still be free; then the appointment, its slot holds,
+ * the slots' new status (busy) and the booking's audit record are written together, or nothing is.
+ * Of concurrent bookings of a slot the first to lock it wins; the others see it busy once it commits
+ * and write nothing. Whatever the
  * application does, the one-live-hold index refuses a second live hold on a slot. Both ways the loser
  * gets SlotUnavailableError.
  */
-export async function bookAppointment(db: Kysely<Database>, appointment: NewAppointmentRow, slotIds: readonly string[]): Promise<void> {
+export async function bookAppointment(db: Kysely<Database>, appointment: NewAppointmentRow, slotIds: readonly string[], audit?: NewAuditEvent): Promise<void> {
   const a = appointment;
   const ids = [...new Set(slotIds)];
   let taken: number;
   try {
     const rows = await BOOK_APPOINTMENT.run(db, [
       a.practice_ods, ids, a.id, a.version, a.resource, a.last_updated, a.fixture ?? null, a.patient_id, a.status, a.start_at, a.end_at, a.created_at,
-      a.booking_org_ods ?? null, a.provenance ?? null,
+      a.booking_org_ods ?? null, a.provenance ?? null, audit ? JSON.stringify(audit) : null,
     ]);
     taken = rows[0]!.taken;
   } catch (error) {

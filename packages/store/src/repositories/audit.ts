@@ -5,7 +5,7 @@ import { preparedBatchInsert } from '../prepared.ts';
 export type AuditEventRow = Selectable<AuditEventTable>;
 export type NewAuditEvent = Insertable<AuditEventTable>;
 
-const AUDIT_COLUMNS = [
+export const AUDIT_COLUMNS = [
   'occurred_at', 'practice_ods', 'trace_id', 'from_asid', 'to_asid', 'interaction_id', 'interaction', 'method', 'path',
   'requesting_org_ods', 'requesting_org_name', 'practitioner_id', 'practitioner_name', 'sds_user_id', 'role_profile_id',
   'requesting_device', 'patient_nhs_number', 'outcome_code', 'http_status', 'duration_ms',
