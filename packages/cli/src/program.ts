@@ -11,7 +11,7 @@ import { DEFAULT_LARGE_DOCUMENTS, MAX_ITEMS, MIN_ITEMS } from '@gpconnect/testda
 import { appointments, book, cancel, record, RECORD_SECTIONS, slots, trace, type RecordSection } from './consumer/consumer-commands.ts';
 import { documents, fetchDocument } from './consumer/document-commands.ts';
 import { careRecord } from './consumer/care-record-command.ts';
-import { isRecordSectionCode, RECORD_SECTIONS as CARE_RECORD_SECTIONS, type RecordSectionCode } from '@gpconnect/fhir';
+import { addDays, isRecordSectionCode, RECORD_SECTIONS as CARE_RECORD_SECTIONS, ukLocalDate, type RecordSectionCode } from '@gpconnect/fhir';
 import { readConsumerSettings } from './consumer/consumer-settings.ts';
 
 export interface CliIo {
@@ -199,7 +199,8 @@ export function buildProgram(io: CliIo): Command {
 
   // Consumer commands: the national path as a consumer sees it (PDS -> SDS -> SSP -> provider).
   const consumer = () => readConsumerSettings(io.env);
-  const today = () => new Date().toISOString().slice(0, 10);
+  // The practice's day: after 23:00 UTC in summer it is already tomorrow in the UK.
+  const today = () => ukLocalDate(new Date());
   const print = (text: string) => io.out(`${text}\n`);
 
   program
@@ -265,7 +266,7 @@ export function buildProgram(io: CliIo): Command {
     .option('--json', 'print the Appointment resources')
     .action(async (nhsNumber: string, options: { from?: string; to?: string; json?: boolean }) => {
       const from = options.from ?? today();
-      const to = options.to ?? new Date(Date.now() + 90 * 86_400_000).toISOString().slice(0, 10);
+      const to = options.to ?? addDays(from, 90);
       print(await appointments(consumer(), nhsNumber, { from, to }, options.json ?? false));
     });
 

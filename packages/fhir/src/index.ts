@@ -29,4 +29,4 @@ export type { ValidationOptions, ValidationResult } from './validation/validate-
 export { validationOutcome } from './validation/validation-outcome.ts';
 export type { ValidationOperationOutcome } from './validation/validation-outcome.ts';
 export type { ValidationIssue } from './validation/validation-issue.ts';
-export { formatUkDateTime, ukLocalDate, ukLocalInstant, ukOffsetMinutes } from './datetime/uk-local-time.ts';
+export { addDays, formatUkDateTime, ukLocalDate, ukLocalInstant, ukOffsetMinutes } from './datetime/uk-local-time.ts';

@@ -1,4 +1,4 @@
-import { EXTENSIONS, ukLocalDate } from '@gpconnect/fhir';
+import { addDays, EXTENSIONS, ukLocalDate } from '@gpconnect/fhir';
 import { GpConnectClient, type FreeSlot, type GpConnectClientOptions, type StructuredRecord, type StructuredRecordRequest } from '@gpconnect/sdk';
 import { formatTable } from '../table.ts';
 
@@ -94,7 +94,7 @@ export async function book(options: GpConnectClientOptions, command: BookingComm
     const { odsCode, patientId } = await patientAtPractice(client, command.nhsNumber);
     // The slots as the practice offers them now: a search over the two weeks ahead.
     const today = ukLocalDate(new Date());
-    const offered = await client.searchFreeSlots(odsCode, { start: today, end: ukLocalDate(new Date(Date.now() + 14 * 86_400_000)), ...(command.type ? { organisationType: command.type } : {}) });
+    const offered = await client.searchFreeSlots(odsCode, { start: today, end: addDays(today, 14), ...(command.type ? { organisationType: command.type } : {}) });
     const chosen = command.slotIds.map((id) => offered.find((f) => f.slot['id'] === id));
     const missing = command.slotIds.find((_, i) => !chosen[i]);
     if (missing) throw new NotAvailableError(`slot ${missing} is not free at ${odsCode} in the next two weeks`);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { formatUkDateTime, ukOffsetMinutes } from './uk-local-time.ts';
+import { addDays, formatUkDateTime, ukLocalDate, ukOffsetMinutes } from './uk-local-time.ts';
 
 const ZONE_NAME = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', timeZoneName: 'longOffset' });
 
@@ -48,4 +48,12 @@ test('the remembered offsets agree with the time zone database in the minutes ar
     }
   }
   assert.equal(changes, 2 * 68, 'two changes a year');
+});
+
+test('addDays counts calendar days, whatever the clock changes in between', () => {
+  assert.deepEqual([addDays('2026-12-01', -45), addDays('2026-03-20', 14), addDays('2024-02-28', 1), addDays('2026-12-31', 1)], ['2026-10-17', '2026-04-03', '2024-02-29', '2027-01-01']);
+  // What 24-hour steps get wrong: 45 x 24 hours before 23:30 on 1 December is 18 October in BST.
+  const lateEvening = new Date('2026-12-01T23:30:00Z');
+  assert.equal(ukLocalDate(new Date(lateEvening.getTime() - 45 * 86_400_000)), '2026-10-18');
+  assert.equal(addDays(ukLocalDate(lateEvening), -45), '2026-10-17');
 });

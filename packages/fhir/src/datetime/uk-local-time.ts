@@ -87,3 +87,10 @@ export function formatUkDateTime(instant: Date): string {
 export function ukLocalDate(instant: Date): string {
   return formatUkDateTime(instant).slice(0, 10);
 }
+
+/** The ISO date `days` calendar days after `date` (negative: before); the same across clock changes. */
+export function addDays(date: string, days: number): string {
+  const instant = new Date(`${date}T00:00:00Z`);
+  instant.setUTCDate(instant.getUTCDate() + days);
+  return instant.toISOString().slice(0, 10);
+}

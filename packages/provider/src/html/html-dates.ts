@@ -32,10 +32,3 @@ export function lastDayOf(value: string): string {
   if (month === undefined) return `${year}-12-31`;
   return `${year}-${month}-${day ?? String(daysInMonth(Number(year), Number(month))).padStart(2, '0')}`;
 }
-
-/** Adds whole days to an ISO date. */
-export function addDays(date: string, days: number): string {
-  const instant = new Date(`${date}T00:00:00Z`);
-  instant.setUTCDate(instant.getUTCDate() + days);
-  return instant.toISOString().slice(0, 10);
-}

@@ -1,6 +1,7 @@
 import { byDateDescending, conceptText, extension, noteLines, quantityText, subExtensionValue, type CareRecord, type Json } from '../care-record.ts';
 import { referencesOf } from '../../structured/patient-record.ts';
-import { addDays, formatHtmlDate, isoDate } from '../html-dates.ts';
+import { addDays } from '@gpconnect/fhir';
+import { formatHtmlDate, isoDate } from '../html-dates.ts';
 import { dateCell, textCell, type Row, type Table } from '../section-view.ts';
 import { medicationName } from './item-summary.ts';
 
