@@ -35,8 +35,9 @@ export function auditEventOf(context: GpConnectContext, status: number, occurred
  * The audit record of a write, for the write to commit in its own transaction: a change and its
  * audit record are then stored together or not at all (a write whose separate audit commit failed
  * would be in the record while its response said it had failed), and the write costs one commit,
- * not two. Call `committed()` once the transaction has: the response hook then writes no second
- * record, unless the response that leaves has another status than `status` (it records that too).
+ * not two. Its duration runs to when the record was built, just before the write is sent. Call
+ * `committed()` once the transaction has: the response hook then writes no second record, unless
+ * the response that leaves has another status than `status` (it records that too).
  */
 export function auditOfWrite(context: GpConnectContext, status: number, occurredAt: Date): { row: NewAuditEvent; committed(): void } {
   return {
